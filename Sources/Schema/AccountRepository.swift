@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: Apache-2.0
+import GRDB
+
+/// Trading accounts: every user's built-in sandbox, and upstream accounts.
+public struct AccountRepository: Sendable {
+    let store: Store
+
+    /// The id of the user's default account (their sandbox unless they chose another).
+    public func defaultAccountID(userID: Int64) async throws -> Int64? {
+        try await store.read { db in
+            try Int64.fetchOne(db, sql: "SELECT id FROM accounts WHERE user_id = ? AND is_default = 1", arguments: [userID])
+        }
+    }
+}
+
+extension Store {
+    public var accounts: AccountRepository { AccountRepository(store: self) }
+}
