@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: Apache-2.0
+public import Cryptography
+public import Hummingbird
+public import Logging
+public import Prometheus
+public import Schema
+import UnixSignals
+
+/// What a server needs that outlives it: the open hub, the secret key and the metrics registry.
+public struct AppDependencies: Sendable {
+    public var store: Store
+    public var secretKey: SecretKey
+    public var metrics: PrometheusCollectorRegistry
+    public var migrations: MigrationRunner
+
+    public init(store: Store, secretKey: SecretKey, metrics: PrometheusCollectorRegistry, migrations: MigrationRunner = MigrationRunner()) {
+        self.store = store
+        self.secretKey = secretKey
+        self.metrics = metrics
+        self.migrations = migrations
+    }
+}
+
+/// Builds the RealAlgo HTTP application: the one factory `realalgo serve` and the tests share.
+///
+/// ```swift
+/// let app = try buildApplication(configuration, dependencies: dependencies, logger: logger)
+/// try await app.runService()
+/// ```
+/// - Parameter onServerRunning: called once the listening socket is bound, with its port (useful
+///   with `port = 0`).
+public func buildApplication(
+    _ configuration: AppConfiguration, dependencies: AppDependencies, logger: Logger,
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) -> some ApplicationProtocol {
+    let startedAt = ContinuousClock.now
+    let router = Router(context: AppRequestContext.self)
+    router.middlewares.add(RequestIDMiddleware())
+    router.middlewares.add(SecurityHeadersMiddleware())
+    router.middlewares.add(MetricsMiddleware())
+    router.middlewares.add(LogRequestsMiddleware(.info))
+    router.middlewares.add(APIErrorMiddleware())
+    if let webRoot = configuration.webRoot {
+        router.middlewares.add(FileMiddleware(webRoot, searchForIndexHtml: true, logger: logger))
+    }
+
+    let store = dependencies.store
+    HealthController(store: store, migrations: dependencies.migrations, modules: configuration.modules, startedAt: startedAt)
+        .register(on: router)
+    MetricsController(registry: dependencies.metrics, databaseURL: store.databaseURL, startedAt: startedAt).register(on: router)
+
+    let api = APIv1Routes(router: router)
+    let authenticator = APIKeyAuthenticator(store: store, generator: APIKeyGenerator(secretKey: dependencies.secretKey))
+    PingController(authenticator: authenticator, maxBodyBytes: configuration.maxRequestBodyBytes).register(on: api)
+
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "RealAlgo"),
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+        logger: logger)
+}
+
+/// Runs `app` until SIGTERM or SIGINT, then shuts it down gracefully: the listener closes, requests
+/// in flight finish, and the call returns.
+public func runUntilSignalled(_ app: some ApplicationProtocol) async throws {
+    try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+}

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: Apache-2.0
+public import ArgumentParser
+import Core
+import Cryptography
+import Foundation
+import Logging
+import LuaBridge
+import Metrics
+import Prometheus
+import Schema
+import Server
+
+/// `realalgo serve`: migrate the hub, then serve the API, the browser app and metrics until
+/// SIGINT or SIGTERM, which shut it down gracefully (requests in flight finish, the hub closes).
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the RealAlgo server (HTTP API, browser app, metrics) on the embedded hub.")
+
+    @OptionGroup var data: DataDirOptions
+
+    @Option(help: ArgumentHelp("Address to listen on (env REALALGO_HOST).", valueName: "address"))
+    var host: String?
+
+    @Option(help: ArgumentHelp("HTTP port (env REALALGO_PORT; 0 picks a free port).", valueName: "port"))
+    var port: Int?
+
+    @Option(name: .customLong("ws-port"), help: ArgumentHelp("WebSocket market-data port (env REALALGO_WS_PORT).", valueName: "port"))
+    var webSocketPort: Int?
+
+    @Flag(name: .customLong("always-open"), help: "Ignore market hours in the simulator and sandbox (env REALALGO_ALWAYS_OPEN).")
+    var alwaysOpen = false
+
+    @Option(help: ArgumentHelp("Modules to enable: market-data, broker, strategies, or all (env REALALGO_MODULES).", valueName: "list"))
+    var modules: String?
+
+    @Option(name: .customLong("web-dir"), help: ArgumentHelp("Folder of the browser app (env REALALGO_WEB_DIR; default ./web).", valueName: "path"))
+    var webDirectory: String?
+
+    @Option(name: .customLong("log-format"), help: "Log format on standard error: text or json (env REALALGO_LOG_FORMAT).")
+    var logFormat: LogFormat?
+
+    @Option(name: .customLong("log-level"), help: "Lowest log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .info
+
+    @Option(help: "Commit durability: normal (survives a process crash) or full (also survives power loss).")
+    var durability: Store.Durability = .normal
+
+    func validate() throws {
+        for (name, value) in [("--port", port), ("--ws-port", webSocketPort)] {
+            if let value, !(0...65_535).contains(value) { throw ValidationError("\(name) must be between 0 and 65535") }
+        }
+    }
+
+    func run() async throws {
+        var configuration = AppConfiguration(dataDirectory: data.dataDirectory)
+        configuration.host = host ?? EnvironmentSetting.string("REALALGO_HOST") ?? configuration.host
+        configuration.port = try port ?? EnvironmentSetting.integer("REALALGO_PORT", in: 0...65_535) ?? configuration.port
+        configuration.webSocketPort =
+            try webSocketPort ?? EnvironmentSetting.integer("REALALGO_WS_PORT", in: 0...65_535) ?? configuration.webSocketPort
+        configuration.alwaysOpen = try alwaysOpen || (EnvironmentSetting.bool("REALALGO_ALWAYS_OPEN") ?? false)
+        if let list = modules ?? EnvironmentSetting.string("REALALGO_MODULES") {
+            do { configuration.modules = try AppModule.parseList(list) } catch { throw ValidationError(String(describing: error)) }
+        }
+        if let format = logFormat {
+            configuration.logFormat = format
+        } else if let text = EnvironmentSetting.string("REALALGO_LOG_FORMAT") {
+            guard let format = LogFormat(rawValue: text) else { throw ValidationError("REALALGO_LOG_FORMAT=\(text) must be text or json") }
+            configuration.logFormat = format
+        }
+        configuration.webRoot = WebRoot.locate(flag: webDirectory ?? EnvironmentSetting.string("REALALGO_WEB_DIR"))
+
+        let logger = LoggingSetup.bootstrap(format: configuration.logFormat, level: logLevel)
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+
+        try configuration.dataDirectory.create()
+        let secretKey = try SecretKey.load(dataDirectory: configuration.dataDirectory.url)
+        var options = Store.Options()
+        options.durability = durability
+        let store = try Store.open(at: configuration.dataDirectory.databaseURL, options: options)
+
+        let today = HubMaintenance.todayInIndia(now: Int64(Date().timeIntervalSince1970))
+        let report = try await HubMaintenance.prepare(store, today: today)
+        if !report.appliedMigrations.isEmpty {
+            logger.info("applied migrations", metadata: ["migrations": "\(report.appliedMigrations.joined(separator: ", "))"])
+        }
+        logger.info("instrument master rolled", metadata: ["listed": "\(report.roll.listed)", "retired": "\(report.roll.retired)", "date": "\(today)"])
+        if case .failure(let error) = LuaRuntime.selfCheck() {
+            throw ValidationError("the Lua runtime failed its self-check: \(error.message)")
+        }
+        if configuration.webRoot == nil { logger.warning("no web folder found: the browser app is not served (pass --web-dir)") }
+
+        let dependencies = AppDependencies(store: store, secretKey: secretKey, metrics: registry)
+        let host = configuration.host
+        let dataPath = configuration.dataDirectory.url.path
+        let app = buildApplication(configuration, dependencies: dependencies, logger: logger) { boundPort in
+            // Scripts and tests read this line to learn the port (useful with --port 0).
+            let line = "RealAlgo \(RealAlgoVersion.current) serving http://\(host):\(boundPort) (data: \(dataPath))\n"
+            FileHandle.standardOutput.write(Data(line.utf8))
+        }
+        do {
+            try await runUntilSignalled(app)
+        } catch {
+            try? store.close()
+            throw error
+        }
+        try store.close()
+        logger.info("RealAlgo stopped")
+    }
+}
+
+extension LogFormat: ExpressibleByArgument {}
+extension Store.Durability: ExpressibleByArgument {}
+extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+/// Finds the browser app's folder.
+enum WebRoot {
+    /// `--web-dir` / `REALALGO_WEB_DIR` if given (and existing), else `./web`, else the `web`
+    /// folder of the source tree this binary was built from (so `make run` works from anywhere).
+    static func locate(flag: String?, sourceFile: String = #filePath) -> String? {
+        let files = FileManager.default
+        var candidates: [String] = []
+        if let flag { candidates.append(flag) }
+        candidates.append("web")
+        let sourceTree = URL(fileURLWithPath: sourceFile).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        candidates.append(sourceTree.appendingPathComponent("web").path)
+        if let flag, !files.fileExists(atPath: flag) { return nil }
+        return candidates.first { path in
+            var isDirectory: ObjCBool = false
+            return files.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+        }
+    }
+}
+
+/// Installs the process-wide log handler once.
+enum LoggingSetup {
+    static func bootstrap(format: LogFormat, level: Logger.Level) -> Logger {
+        LoggingSystem.bootstrap { label in
+            var handler: any LogHandler =
+                switch format {
+                case .json: JSONLogHandler(label: label)
+                case .text: StreamLogHandler.standardError(label: label)
+                }
+            handler.logLevel = level
+            return handler
+        }
+        return Logger(label: "realalgo")
+    }
+}

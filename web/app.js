@@ -1,0 +1,21 @@
+// RealAlgo browser app (placeholder): shows the server's health. Plain ES module, no dependencies.
+const field = (id) => document.getElementById(id);
+
+async function refreshHealth() {
+  try {
+    const response = await fetch('/health', { headers: { Accept: 'application/json' } });
+    const health = await response.json();
+    field('health-status').textContent = health.status;
+    field('health-status').className = health.status === 'ok' ? 'ok' : 'error';
+    field('health-version').textContent = health.version;
+    field('health-database').textContent = `${health.database.status} (${health.database.schema ?? health.database.error})`;
+    field('health-lua').textContent = health.lua;
+    field('health-modules').textContent = health.modules.join(', ') || 'none';
+  } catch (error) {
+    field('health-status').textContent = `unreachable: ${error.message}`;
+    field('health-status').className = 'error';
+  }
+}
+
+refreshHealth();
+setInterval(refreshHealth, 5000);
