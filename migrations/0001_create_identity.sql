@@ -3,7 +3,9 @@
 -- Conventions for every migration (see docs/SCHEMA.md):
 -- * STRICT tables, explicit INTEGER PRIMARY KEY ids, snake_case names.
 -- * Business timestamps are UTC ISO-8601 text with milliseconds ('2026-11-21T09:15:00.000Z');
---   market-data timestamps are integers (ticks: ts_ns, bars: ts seconds).
+--   market-data timestamps are integers (ticks: ts_ns, bars: ts seconds). Calendar dates are
+--   'YYYY-MM-DD', checked with date(x, '+0 days') IS x: SQLite's date() alone accepts '2026-02-30',
+--   while a modifier normalises it to '2026-03-02', so only real dates compare equal.
 -- * Every closed set of values is enforced: small ones with CHECK, exchanges through the
 --   `exchanges` reference table (a CHECK list cannot grow without rebuilding the table).
 -- * Trigger messages start with the table name and say what rule was broken.

@@ -10,7 +10,7 @@ CREATE TABLE instruments (
     exchange         TEXT NOT NULL REFERENCES exchanges(code),
     name             TEXT NOT NULL DEFAULT '',
     instrument_type  TEXT NOT NULL CHECK (instrument_type IN ('EQ', 'INDEX', 'FUT', 'CE', 'PE')),
-    expiry           TEXT CHECK (expiry IS NULL OR date(expiry) IS expiry),
+    expiry           TEXT CHECK (expiry IS NULL OR date(expiry, '+0 days') IS expiry),
     strike           REAL CHECK (strike IS NULL OR strike > 0),
     option_type      TEXT CHECK (option_type IS NULL OR option_type IN ('CE', 'PE')),
     lot_size         INTEGER NOT NULL DEFAULT 1 CHECK (lot_size > 0),

@@ -362,42 +362,45 @@ BEGIN
       ) AS b
      WHERE true;
 
+    -- A new position's row is the trade itself (it opens at the trade's price); an existing one
+    -- takes its average and realized P&L from the ledger row just written. (The inserted row must
+    -- be a valid position on its own: SQLite checks it before it finds the conflict.)
     INSERT INTO positions (account_id, exchange, symbol, product, buy_qty, buy_value, sell_qty, sell_value,
                            avg_price, realized_pnl, last_trade_id)
-    SELECT NEW.account_id, NEW.exchange, NEW.symbol, NEW.product,
-           CASE NEW.action WHEN 'BUY' THEN NEW.quantity ELSE 0 END,
-           CASE NEW.action WHEN 'BUY' THEN NEW.quantity * NEW.price ELSE 0.0 END,
-           CASE NEW.action WHEN 'SELL' THEN NEW.quantity ELSE 0 END,
-           CASE NEW.action WHEN 'SELL' THEN NEW.quantity * NEW.price ELSE 0.0 END,
-           l.avg_price_after, l.realized_pnl, NEW.id
-      FROM position_ledger l
-     WHERE l.trade_id = NEW.id AND l.book = 'account'
+    VALUES (NEW.account_id, NEW.exchange, NEW.symbol, NEW.product,
+            CASE NEW.action WHEN 'BUY' THEN NEW.quantity ELSE 0 END,
+            CASE NEW.action WHEN 'BUY' THEN NEW.quantity * NEW.price ELSE 0.0 END,
+            CASE NEW.action WHEN 'SELL' THEN NEW.quantity ELSE 0 END,
+            CASE NEW.action WHEN 'SELL' THEN NEW.quantity * NEW.price ELSE 0.0 END,
+            NEW.price, 0.0, NEW.id)
     ON CONFLICT (account_id, exchange, symbol, product) DO UPDATE SET
         buy_qty = buy_qty + excluded.buy_qty,
         buy_value = ROUND(buy_value + excluded.buy_value, 4),
         sell_qty = sell_qty + excluded.sell_qty,
         sell_value = ROUND(sell_value + excluded.sell_value, 4),
-        avg_price = excluded.avg_price,
-        realized_pnl = ROUND(realized_pnl + excluded.realized_pnl, 4),
+        avg_price = (SELECT l.avg_price_after FROM position_ledger l WHERE l.trade_id = excluded.last_trade_id AND l.book = 'account'),
+        realized_pnl = ROUND(realized_pnl + (SELECT l.realized_pnl FROM position_ledger l
+                                              WHERE l.trade_id = excluded.last_trade_id AND l.book = 'account'), 4),
         last_trade_id = excluded.last_trade_id;
 
     INSERT INTO strategy_positions (strategy_id, account_id, exchange, symbol, product, buy_qty, buy_value,
                                     sell_qty, sell_value, avg_price, realized_pnl, last_trade_id)
-    SELECT l.strategy_id, NEW.account_id, NEW.exchange, NEW.symbol, NEW.product,
+    SELECT o.strategy_id, NEW.account_id, NEW.exchange, NEW.symbol, NEW.product,
            CASE NEW.action WHEN 'BUY' THEN NEW.quantity ELSE 0 END,
            CASE NEW.action WHEN 'BUY' THEN NEW.quantity * NEW.price ELSE 0.0 END,
            CASE NEW.action WHEN 'SELL' THEN NEW.quantity ELSE 0 END,
            CASE NEW.action WHEN 'SELL' THEN NEW.quantity * NEW.price ELSE 0.0 END,
-           l.avg_price_after, l.realized_pnl, NEW.id
-      FROM position_ledger l
-     WHERE l.trade_id = NEW.id AND l.book = 'strategy'
+           NEW.price, 0.0, NEW.id
+      FROM orders o
+     WHERE o.id = NEW.order_id AND o.strategy_id IS NOT NULL
     ON CONFLICT (strategy_id, account_id, exchange, symbol, product) DO UPDATE SET
         buy_qty = buy_qty + excluded.buy_qty,
         buy_value = ROUND(buy_value + excluded.buy_value, 4),
         sell_qty = sell_qty + excluded.sell_qty,
         sell_value = ROUND(sell_value + excluded.sell_value, 4),
-        avg_price = excluded.avg_price,
-        realized_pnl = ROUND(realized_pnl + excluded.realized_pnl, 4),
+        avg_price = (SELECT l.avg_price_after FROM position_ledger l WHERE l.trade_id = excluded.last_trade_id AND l.book = 'strategy'),
+        realized_pnl = ROUND(realized_pnl + (SELECT l.realized_pnl FROM position_ledger l
+                                              WHERE l.trade_id = excluded.last_trade_id AND l.book = 'strategy'), 4),
         last_trade_id = excluded.last_trade_id;
 
     UPDATE funds SET

@@ -35,8 +35,8 @@ CREATE TABLE trading_sessions (
     session_type  TEXT NOT NULL CHECK (session_type IN ('pre_open', 'normal', 'post_close')),
     start_time    TEXT NOT NULL CHECK (start_time GLOB '[0-2][0-9]:[0-5][0-9]' AND start_time < '24:00'),
     end_time      TEXT NOT NULL CHECK (end_time GLOB '[0-2][0-9]:[0-5][0-9]' AND end_time <= '24:00'),
-    valid_from    TEXT NOT NULL DEFAULT '0001-01-01' CHECK (date(valid_from) IS valid_from),
-    valid_until   TEXT NOT NULL DEFAULT '9999-12-31' CHECK (date(valid_until) IS valid_until),
+    valid_from    TEXT NOT NULL DEFAULT '0001-01-01' CHECK (date(valid_from, '+0 days') IS valid_from),
+    valid_until   TEXT NOT NULL DEFAULT '9999-12-31' CHECK (date(valid_until, '+0 days') IS valid_until),
     CHECK (start_time < end_time),
     CHECK (valid_from <= valid_until),
     UNIQUE (template_id, weekday, session_type, valid_from)
@@ -63,7 +63,7 @@ END;
 
 CREATE TABLE market_holidays (
     id            INTEGER PRIMARY KEY,
-    holiday_date  TEXT NOT NULL CHECK (date(holiday_date) IS holiday_date),
+    holiday_date  TEXT NOT NULL CHECK (date(holiday_date, '+0 days') IS holiday_date),
     exchange      TEXT NOT NULL REFERENCES exchanges(code),
     description   TEXT NOT NULL CHECK (length(description) >= 1),
     holiday_type  TEXT NOT NULL DEFAULT 'trading' CHECK (holiday_type IN ('trading', 'settlement')),
@@ -80,7 +80,7 @@ CREATE INDEX market_holidays_exchange ON market_holidays (exchange, holiday_date
 
 CREATE TABLE special_sessions (
     id            INTEGER PRIMARY KEY,
-    session_date  TEXT NOT NULL CHECK (date(session_date) IS session_date),
+    session_date  TEXT NOT NULL CHECK (date(session_date, '+0 days') IS session_date),
     exchange      TEXT NOT NULL REFERENCES exchanges(code),
     name          TEXT NOT NULL CHECK (length(name) >= 1),
     session_type  TEXT NOT NULL DEFAULT 'normal' CHECK (session_type IN ('pre_open', 'normal', 'post_close')),

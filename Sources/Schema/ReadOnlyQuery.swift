@@ -174,6 +174,12 @@ private func authorize(
     switch action {
     case SQLITE_SELECT, SQLITE_READ, SQLITE_FUNCTION, SQLITE_RECURSIVE:
         return SQLITE_OK
+    case _ where [SQLITE_INSERT, SQLITE_UPDATE, SQLITE_DELETE].contains(action) && (firstText.map(isSchemaTable) ?? false):
+        // SQLite authorizes its own bookkeeping on the schema table (table-valued pragmas such as
+        // pragma_table_list do, and DDL does before its CREATE/DROP code). Allowing that is safe:
+        // every DDL statement is still refused by its own action code below, and a direct write to
+        // the schema table needs PRAGMA writable_schema, which is refused.
+        return SQLITE_OK
     case SQLITE_PRAGMA:
         let name = (firstText ?? "").lowercased()
         if secondText == nil, ReadOnlyQuery.readOnlyPragmas.contains(name) || ReadOnlyQuery.readOnlyPragmasWithArgument.contains(name) {
@@ -190,6 +196,10 @@ private func authorize(
         guardrail.denial = "read-only: \(actionName(action))\(target.map { " on \($0)" } ?? "") is not allowed; queries here only read the hub (change data through the API or the realalgo commands)"
         return SQLITE_DENY
     }
+}
+
+private func isSchemaTable(_ name: String) -> Bool {
+    ["sqlite_master", "sqlite_schema", "sqlite_temp_master", "sqlite_temp_schema"].contains(name)
 }
 
 /// Interrupts the statement once its deadline has passed.
