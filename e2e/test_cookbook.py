@@ -92,24 +92,12 @@ SELECT '{orderid}', a.id, COALESCE(s.name, ''), s.id, '{exchange}', '{symbol}',
  WHERE u.username = '{username}' AND a.name = 'sandbox';"""
 
 
-def fill(tradeid, orderid, quantity, price, traded_at, *, flattens=False):
-    """INSERT for one trade filling `orderid`; account, exchange, symbol, product and action are the order's.
-
-    `flattens`: the trade brings its position back to 0. trades_apply upserts the position with a
-    proposed row holding only this trade's side (buy_qty 0, sell_qty 100, avg_price 0), and SQLite
-    checks CHECK constraints on that proposed row before it resolves the conflict into an UPDATE,
-    so positions' CHECK ((buy_qty = sell_qty) = (avg_price = 0)) rejects every trade that closes a
-    position (see test_a_trade_can_close_a_position). Until a migration fixes trades_apply, such a
-    trade is inserted with CHECK constraints off for that one statement; the rows it leaves satisfy
-    every CHECK, which build_hub verifies with PRAGMA integrity_check.
-    """
-    insert = f"""
+def fill(tradeid, orderid, quantity, price, traded_at):
+    """INSERT for one trade filling `orderid`; account, exchange, symbol, product and action are the order's."""
+    return f"""
 INSERT INTO trades (tradeid, order_id, account_id, exchange, symbol, product, action, quantity, price, traded_at)
 SELECT '{tradeid}', id, account_id, exchange, symbol, product, action, {quantity}, {price}, '{traded_at}'
   FROM orders WHERE orderid = '{orderid}';"""
-    if flattens:
-        return f"PRAGMA ignore_check_constraints = ON;{insert}\nPRAGMA ignore_check_constraints = OFF;"
-    return insert
 
 
 def build_hub(data_dir, today, nifty_future):
@@ -136,7 +124,7 @@ SELECT s.id, a.id FROM strategies s JOIN accounts a ON a.user_id = s.user_id;
 {order('CB-1001', 'INFY', 'BUY', 10, 'MARKET', m('09:20:00'))}
 {fill('T-1001', 'CB-1001', 10, 1500, m('09:20:01'))}
 {order('CB-1002', 'INFY', 'SELL', 10, 'MARKET', m('14:00:00'))}
-{fill('T-1002', 'CB-1002', 10, 1520, m('14:00:01'), flattens=True)}
+{fill('T-1002', 'CB-1002', 10, 1520, m('14:00:01'))}
 
 -- Today, strategy ORB: RELIANCE long 100 (LIMIT 1500, filled 60 @ 1499.5 + 40 @ 1500: avg 1499.7),
 -- closed with a LIMIT 1510 sell filled at 1510.5: +1080. TCS short 20 @ 3100, covered at 3110: -200.
@@ -144,11 +132,11 @@ SELECT s.id, a.id FROM strategies s JOIN accounts a ON a.user_id = s.user_id;
 {fill('T-2001', 'CB-2001', 60, 1499.5, t('09:20:02'))}
 {fill('T-2002', 'CB-2001', 40, 1500, t('09:21:00'))}
 {order('CB-2002', 'RELIANCE', 'SELL', 100, 'LIMIT', t('10:30:00'), price=1510, strategy='ORB')}
-{fill('T-2003', 'CB-2002', 100, 1510.5, t('10:31:00'), flattens=True)}
+{fill('T-2003', 'CB-2002', 100, 1510.5, t('10:31:00'))}
 {order('CB-2003', 'TCS', 'SELL', 20, 'MARKET', t('11:00:00'), strategy='ORB')}
 {fill('T-2004', 'CB-2003', 20, 3100, t('11:00:01'))}
 {order('CB-2004', 'TCS', 'BUY', 20, 'MARKET', t('11:45:00'), strategy='ORB')}
-{fill('T-2005', 'CB-2004', 20, 3110, t('11:45:01'), flattens=True)}
+{fill('T-2005', 'CB-2004', 20, 3110, t('11:45:01'))}
 
 -- Left open: SBIN 50 CNC bought with a LIMIT 950 at 949 (strategy 'SBIN swing'), and one lot of
 -- the nearest NIFTY future bought at 26010 by hand.
@@ -424,12 +412,8 @@ def test_bars_of_the_day(hub):
     assert (bar["open"], bar["high"], bar["low"], bar["close"], bar["volume"]) == (1498.0, 1502.0, 1497.5, 1500.5, 1060)
 
 
-# --- A schema bug the hub above works around ----------------------------------------------------
+# --- Closing a position ----------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="positions' CHECK rejects the proposed row of trades_apply's upsert when a trade "
-                          "closes a position; fix trades_apply in a new migration, then drop this marker "
-                          "and fill(flattens=True)")
 def test_a_trade_can_close_a_position(data_dir):
     run("user", "create", "bob", "--password-stdin", data_dir=data_dir, input="password123")
     sqlite(data_dir / "realalgo.db", f"""
@@ -438,3 +422,4 @@ def test_a_trade_can_close_a_position(data_dir):
 {order('X-2', 'INFY', 'SELL', 10, 'MARKET', '2026-11-20T05:00:00.000Z', username='bob')}
 {fill('X-T2', 'X-2', 10, 1520, '2026-11-20T05:00:01.000Z')}
 """)
+    assert sqlite(data_dir / "realalgo.db", "SELECT net_qty, avg_price, realized_pnl FROM positions;").split() == ["0|0.0|200.0"]

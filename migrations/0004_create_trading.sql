@@ -144,6 +144,16 @@ CREATE INDEX trades_time ON trades (traded_at);
 
 -- SQLite runs BEFORE triggers newest first, so the most basic check is created last and its
 -- message is the one a person sees.
+-- The rule paper brokers most often break: a limit is a promise about the worst acceptable price.
+CREATE TRIGGER trades_respect_limit_price BEFORE INSERT ON trades
+WHEN EXISTS (
+    SELECT 1 FROM orders o
+     WHERE o.id = NEW.order_id AND o.pricetype IN ('LIMIT', 'SL')
+       AND ((NEW.action = 'BUY' AND NEW.price > o.price) OR (NEW.action = 'SELL' AND NEW.price < o.price)))
+BEGIN
+    SELECT RAISE(ABORT, 'trades: a LIMIT or SL order never fills at a worse price than its limit');
+END;
+
 CREATE TRIGGER trades_within_order_quantity BEFORE INSERT ON trades
 WHEN NEW.quantity > (SELECT quantity - filled_quantity FROM orders WHERE id = NEW.order_id)
 BEGIN

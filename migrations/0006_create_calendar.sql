@@ -3,8 +3,9 @@
 -- A day is open for an exchange when (in this order of precedence):
 --   1. a special_sessions row names that date (Muhurat, budget-day sessions) — even on a holiday
 --      or a weekend — and only in the windows listed there;
---   2. otherwise a market_holidays row closes it, except for its open_from..open_until window
---      (MCX keeps its evening session on many exchange holidays);
+--   2. otherwise a market_holidays row of type 'trading' closes it, except for its
+--      open_from..open_until window (MCX keeps its evening session on many exchange holidays);
+--      a 'settlement' holiday only delays settlement and leaves trading open;
 --   3. otherwise the active template's trading_sessions for that ISO weekday apply, choosing the
 --      rows whose valid_from..valid_until range contains the date.
 -- All times are local to the exchange (IST for Indian exchanges), 'HH:MM', end exclusive.

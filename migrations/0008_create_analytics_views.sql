@@ -103,7 +103,7 @@ SELECT p.account_id,
   LEFT JOIN instruments i ON i.exchange = p.exchange AND i.symbol = p.symbol
  WHERE p.buy_qty <> p.sell_qty;
 
--- Cash and equity per account.
+-- Cash and equity per account. Equity is opening balance + realized + unrealized P&L.
 CREATE VIEW account_summary AS
 SELECT a.id AS account_id,
        a.name AS account,
@@ -111,10 +111,12 @@ SELECT a.id AS account_id,
        a.kind,
        f.opening_balance,
        f.realized_pnl,
-       COALESCE((SELECT ROUND(SUM(e.unrealized_pnl), 2) FROM open_exposure e WHERE e.account_id = a.id), 0) AS unrealized_pnl,
+       u.unrealized_pnl,
        f.used_margin,
        f.available_cash,
-       ROUND(f.opening_balance + f.realized_pnl
-             + COALESCE((SELECT SUM(e.unrealized_pnl) FROM open_exposure e WHERE e.account_id = a.id), 0), 2) AS equity
+       ROUND(f.opening_balance + f.realized_pnl + u.unrealized_pnl, 2) AS equity
   FROM accounts a
-  JOIN funds f ON f.account_id = a.id;
+  JOIN funds f ON f.account_id = a.id
+  JOIN (SELECT a2.id AS account_id, ROUND(COALESCE(SUM(e.unrealized_pnl), 0), 2) AS unrealized_pnl
+          FROM accounts a2 LEFT JOIN open_exposure e ON e.account_id = a2.id
+         GROUP BY a2.id) AS u ON u.account_id = a.id;

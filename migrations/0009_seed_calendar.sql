@@ -25,6 +25,9 @@
 --   21 Oct 2025 (NSE/BSE circulars, reported by Mint and Deccan Herald). Muhurat 2026 (Sun 8 Nov
 --   2026) is not seeded: its timings were not published in any source we could read. Add it with
 --   INSERT INTO special_sessions once known.
+-- * 2027: only Republic Day (26 Jan, a fixed national holiday on which every Indian exchange
+--   closes) is seeded, because January 2027 expiries are already listed; the exchanges' 2027 lists
+--   were not published when this was written. Add them with a new migration.
 -- * Not seeded: NSE's futures-only pre-open (since 8 Dec 2025) and BSE/NSE settlement-only holidays.
 
 INSERT INTO trading_hours_templates (name, exchange, square_off_time, description) VALUES
@@ -108,10 +111,12 @@ WITH days(holiday_date, description, year) AS (VALUES
         ('2026-11-08', 'Diwali Laxmi Pujan (Sunday)', 2026),
         ('2026-11-10', 'Diwali Balipratipada', 2026),
         ('2026-11-24', 'Prakash Gurpurb Sri Guru Nanak Dev', 2026),
-        ('2026-12-25', 'Christmas', 2026)),
+        ('2026-12-25', 'Christmas', 2026),
+        ('2027-01-26', 'Republic Day', 2027)),
      exchanges(code) AS (VALUES ('NSE'), ('NFO'), ('BSE'), ('BFO'), ('CDS'))
 SELECT d.holiday_date, e.code, d.description,
        CASE
+           WHEN d.year = 2027 THEN 'Republic Day: a fixed national holiday (the 2027 lists were not yet published)'
            WHEN e.code IN ('BSE', 'BFO') THEN
                'BSE trading holidays ' || d.year || ' (same dates as NSE''s list)'
            WHEN e.code = 'CDS' AND d.year = 2026 THEN
@@ -171,7 +176,8 @@ WITH days(holiday_date, description, open_from, open_until, source) AS (VALUES
         ('2026-10-20', 'Dussehra', '17:00', '23:30', 'MCX trading holidays 2026'),
         ('2026-11-10', 'Diwali Balipratipada', '17:00', '23:55', 'MCX trading holidays 2026'),
         ('2026-11-24', 'Prakash Gurpurb Sri Guru Nanak Dev', '17:00', '23:55', 'MCX trading holidays 2026'),
-        ('2026-12-25', 'Christmas', NULL, NULL, 'MCX trading holidays 2026'))
+        ('2026-12-25', 'Christmas', NULL, NULL, 'MCX trading holidays 2026'),
+        ('2027-01-26', 'Republic Day', NULL, NULL, 'Republic Day: a fixed national holiday (the 2027 list was not yet published)'))
 SELECT holiday_date, 'MCX', description, open_from, open_until, source FROM days ORDER BY holiday_date;
 
 INSERT INTO special_sessions (session_date, exchange, name, session_type, start_time, end_time, description, source)

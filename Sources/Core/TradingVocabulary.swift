@@ -89,13 +89,15 @@ public struct ExchangeCode: RawRepresentable, Hashable, Sendable, Codable, Custo
     public static let mcx = ExchangeCode(rawValue: "MCX")
     public static let nseIndex = ExchangeCode(rawValue: "NSE_INDEX")
     public static let bseIndex = ExchangeCode(rawValue: "BSE_INDEX")
+    public static let mcxIndex = ExchangeCode(rawValue: "MCX_INDEX")
 
-    /// The exchange whose trading hours apply: index feeds follow their cash market and BSE's
-    /// currency segment follows NSE's.
+    /// The exchange whose trading hours apply: index feeds follow their market and BSE's currency
+    /// segment follows NSE's.
     public var calendarExchange: ExchangeCode {
         switch self {
         case .nseIndex: .nse
         case .bseIndex: .bse
+        case .mcxIndex: .mcx
         case .bcd: .cds
         default: self
         }

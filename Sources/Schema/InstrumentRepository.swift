@@ -14,7 +14,8 @@ public struct InstrumentRepository: Sendable {
 
     /// Lists the futures and options every active `derivative_series` row calls for on `date`
     /// (current weekly and monthly expiries, strikes around the series' reference price) and
-    /// retires contracts that expired before `date`. Idempotent: contracts already listed are kept.
+    /// retires contracts that expired before `date` or whose expiry a newly published holiday
+    /// moved. Idempotent: contracts already listed are kept.
     public func rollDerivatives(asOf date: LocalDate, calendar: TradingCalendar) async throws -> RollResult {
         try await store.write { db in try Self.roll(db, asOf: date, calendar: calendar) }
     }
@@ -25,6 +26,22 @@ public struct InstrumentRepository: Sendable {
             sql: "UPDATE instruments SET is_active = 0 WHERE is_active = 1 AND expiry IS NOT NULL AND expiry < ?",
             arguments: [date.description])
         result.retired = db.changesCount
+
+        // A holiday published after contracts were listed moves their expiry: retire the listed
+        // contracts whose expiry is no longer a trading day (their replacements are listed below).
+        let listedExpiries = try Row.fetchAll(
+            db,
+            sql: "SELECT DISTINCT exchange, expiry FROM instruments WHERE is_active = 1 AND source = 'simulator' AND expiry IS NOT NULL")
+        for row in listedExpiries {
+            guard let expiry = LocalDate(iso: row["expiry"] as String) else { continue }
+            let exchange = ExchangeCode(rawValue: row["exchange"])
+            if !calendar.isTradingDay(expiry, on: exchange) {
+                try db.execute(
+                    sql: "UPDATE instruments SET is_active = 0 WHERE is_active = 1 AND source = 'simulator' AND exchange = ? AND expiry = ?",
+                    arguments: [exchange.rawValue, expiry.description])
+                result.retired += db.changesCount
+            }
+        }
 
         var nextID = (try Int64.fetchOne(db, sql: "SELECT max(id) FROM instruments") ?? 0) + 1
         let insert = try db.cachedStatement(

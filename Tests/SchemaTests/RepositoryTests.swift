@@ -76,7 +76,7 @@ struct RepositoryTests {
                 "SELECT DISTINCT expiry FROM instruments WHERE underlying = 'NIFTY' AND instrument_type = 'CE' ORDER BY expiry", databaseURL: store.databaseURL
             ).rows.compactMap { row -> String? in if case .text(let text) = row.first { text } else { nil } }
             // 24 Nov 2026 (Tuesday) is Guru Nanak Jayanti, so that week's and that month's expiry is Monday 23 Nov.
-            #expect(expiries == ["2026-11-23", "2026-12-01", "2026-12-08", "2026-12-15", "2026-12-29", "2027-01-26"])
+            #expect(expiries == ["2026-11-23", "2026-12-01", "2026-12-08", "2026-12-15", "2026-12-29", "2027-01-25"])
             let bankExpiries = try ReadOnlyQuery.run(
                 "SELECT DISTINCT expiry FROM instruments WHERE underlying = 'BANKNIFTY' AND instrument_type = 'PE' ORDER BY expiry", databaseURL: store.databaseURL
             ).rows.count
@@ -91,6 +91,18 @@ struct RepositoryTests {
             #expect(later.listed > 0)
             #expect(try await store.scalar("SELECT is_active FROM instruments WHERE symbol = 'NIFTY23NOV26FUT'", as: Int.self) == 0)
             #expect(try await store.scalar("SELECT count(*) FROM instruments WHERE expiry = '2026-12-22' AND underlying = 'NIFTY'", as: Int.self) == 82)
+        }
+    }
+
+    @Test("a holiday published after listing moves the expiry: the old contracts retire and new ones list")
+    func holidayMovesExpiry() async throws {
+        try await withHub { (store: Store) async throws in
+            try await store.execute("INSERT INTO market_holidays (holiday_date, exchange, description, source) VALUES ('2026-12-08', 'NFO', 'Test closure', 'test')")
+            let roll = try await store.instruments.rollDerivatives(asOf: testToday, calendar: try await store.calendar.load())
+            #expect(roll.retired == 82)  // NIFTY 8 Dec weekly: 41 strikes × CE and PE
+            #expect(roll.listed == 82)
+            #expect(try await store.scalar("SELECT count(*) FROM instruments WHERE is_active = 1 AND expiry = '2026-12-08'", as: Int.self) == 0)
+            #expect(try await store.scalar("SELECT count(*) FROM instruments WHERE is_active = 1 AND expiry = '2026-12-07'", as: Int.self) == 82)
         }
     }
 
@@ -113,6 +125,8 @@ struct RepositoryTests {
         #expect(windows("2026-01-01", .mcx) == ["normal 09:00–17:00"])  // New Year: morning only
         #expect(windows("2026-11-20", .nseIndex) == windows("2026-11-20", .nse))
         #expect(windows("2026-11-20", .bcd) == ["normal 09:00–17:00"])
+        #expect(windows("2026-11-20", .mcxIndex) == windows("2026-11-20", .mcx))
+        #expect(windows("2027-01-26", .nfo).isEmpty)  // Republic Day
         #expect(calendar.squareOffTime(for: .nfo)?.description == "15:15")
         #expect(calendar.squareOffTime(for: .cds)?.description == "16:45")
         #expect(calendar.tradingDay(onOrBefore: date("2026-11-24"), on: .nfo) == date("2026-11-23"))

@@ -670,13 +670,15 @@ SELECT a.id AS account_id,
        a.kind,
        f.opening_balance,
        f.realized_pnl,
-       COALESCE((SELECT ROUND(SUM(e.unrealized_pnl), 2) FROM open_exposure e WHERE e.account_id = a.id), 0) AS unrealized_pnl,
+       u.unrealized_pnl,
        f.used_margin,
        f.available_cash,
-       ROUND(f.opening_balance + f.realized_pnl
-             + COALESCE((SELECT SUM(e.unrealized_pnl) FROM open_exposure e WHERE e.account_id = a.id), 0), 2) AS equity
+       ROUND(f.opening_balance + f.realized_pnl + u.unrealized_pnl, 2) AS equity
   FROM accounts a
-  JOIN funds f ON f.account_id = a.id;
+  JOIN funds f ON f.account_id = a.id
+  JOIN (SELECT a2.id AS account_id, ROUND(COALESCE(SUM(e.unrealized_pnl), 0), 2) AS unrealized_pnl
+          FROM accounts a2 LEFT JOIN open_exposure e ON e.account_id = a2.id
+         GROUP BY a2.id) AS u ON u.account_id = a.id;
 
 -- view daily_pnl on daily_pnl
 CREATE VIEW daily_pnl AS
@@ -1311,6 +1313,16 @@ CREATE TRIGGER trades_order_fillable BEFORE INSERT ON trades
 WHEN (SELECT status FROM orders WHERE id = NEW.order_id) IN ('complete', 'cancelled', 'rejected')
 BEGIN
     SELECT RAISE(ABORT, 'trades: a complete, cancelled or rejected order cannot receive fills');
+END;
+
+-- trigger trades_respect_limit_price on trades
+CREATE TRIGGER trades_respect_limit_price BEFORE INSERT ON trades
+WHEN EXISTS (
+    SELECT 1 FROM orders o
+     WHERE o.id = NEW.order_id AND o.pricetype IN ('LIMIT', 'SL')
+       AND ((NEW.action = 'BUY' AND NEW.price > o.price) OR (NEW.action = 'SELL' AND NEW.price < o.price)))
+BEGIN
+    SELECT RAISE(ABORT, 'trades: a LIMIT or SL order never fills at a worse price than its limit');
 END;
 
 -- trigger trades_within_order_quantity on trades
