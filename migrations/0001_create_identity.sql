@@ -9,6 +9,10 @@
 -- * Every closed set of values is enforced: small ones with CHECK, exchanges through the
 --   `exchanges` reference table (a CHECK list cannot grow without rebuilding the table).
 -- * Trigger messages start with the table name and say what rule was broken.
+-- * REPLACE deletes a conflicting row without firing delete triggers (unless the connection sets
+--   recursive_triggers, which a person at the shell will not), so every protected table refuses
+--   an insert whose key already exists and a change of its id or unique columns that would
+--   collide: INSERT OR REPLACE and UPDATE OR REPLACE cannot delete what DELETE may not.
 -- * A shipped migration is never edited; change the schema with a new file.
 
 CREATE TABLE exchanges (
@@ -61,6 +65,19 @@ BEGIN
     SELECT RAISE(ABORT, 'users: RealAlgo must keep at least one active admin; make another user admin first');
 END;
 
+CREATE TRIGGER users_never_replaced BEFORE INSERT ON users
+WHEN EXISTS (SELECT 1 FROM users WHERE id = NEW.id OR username = NEW.username)
+BEGIN
+    SELECT RAISE(ABORT, 'users: a user with this id or username already exists; users are never replaced');
+END;
+
+CREATE TRIGGER users_identity_fixed BEFORE UPDATE OF id, username ON users
+WHEN NEW.id IS NOT OLD.id
+  OR EXISTS (SELECT 1 FROM users WHERE username = NEW.username AND id <> OLD.id)
+BEGIN
+    SELECT RAISE(ABORT, 'users: a user''s id never changes and a username belongs to one user');
+END;
+
 -- Orders, keys and the audit trail point at users, so a user is deactivated, never deleted.
 CREATE TRIGGER users_no_delete BEFORE DELETE ON users
 BEGIN
@@ -89,8 +106,14 @@ CREATE TABLE api_keys (
 
 CREATE INDEX api_keys_user ON api_keys (user_id);
 
-CREATE TRIGGER api_keys_identity_fixed BEFORE UPDATE OF key_hash, key_prefix, user_id ON api_keys
-WHEN NEW.key_hash IS NOT OLD.key_hash OR NEW.key_prefix IS NOT OLD.key_prefix OR NEW.user_id IS NOT OLD.user_id
+CREATE TRIGGER api_keys_never_replaced BEFORE INSERT ON api_keys
+WHEN EXISTS (SELECT 1 FROM api_keys WHERE id = NEW.id OR key_hash = NEW.key_hash)
+BEGIN
+    SELECT RAISE(ABORT, 'api_keys: a key with this id or hash already exists; keys are never replaced');
+END;
+
+CREATE TRIGGER api_keys_identity_fixed BEFORE UPDATE OF id, key_hash, key_prefix, user_id ON api_keys
+WHEN NEW.id IS NOT OLD.id OR NEW.key_hash IS NOT OLD.key_hash OR NEW.key_prefix IS NOT OLD.key_prefix OR NEW.user_id IS NOT OLD.user_id
 BEGIN
     SELECT RAISE(ABORT, 'api_keys: a key''s hash and owner never change; create a new key instead');
 END;
@@ -126,10 +149,26 @@ CREATE TABLE accounts (
 
 CREATE UNIQUE INDEX accounts_one_default_per_user ON accounts (user_id) WHERE is_default = 1;
 
-CREATE TRIGGER accounts_kind_fixed BEFORE UPDATE OF kind, user_id ON accounts
-WHEN NEW.kind IS NOT OLD.kind OR NEW.user_id IS NOT OLD.user_id
+CREATE TRIGGER accounts_kind_fixed BEFORE UPDATE OF id, kind, user_id ON accounts
+WHEN NEW.id IS NOT OLD.id OR NEW.kind IS NOT OLD.kind OR NEW.user_id IS NOT OLD.user_id
 BEGIN
     SELECT RAISE(ABORT, 'accounts: an account''s kind and owner never change; create a new account instead');
+END;
+
+CREATE TRIGGER accounts_never_replaced BEFORE INSERT ON accounts
+WHEN EXISTS (
+    SELECT 1 FROM accounts
+     WHERE id = NEW.id OR (user_id = NEW.user_id AND (name = NEW.name OR (is_default = 1 AND NEW.is_default = 1))))
+BEGIN
+    SELECT RAISE(ABORT, 'accounts: the user already has an account with this name (or a default account); accounts are never replaced');
+END;
+
+CREATE TRIGGER accounts_unique_on_update BEFORE UPDATE OF name, is_default ON accounts
+WHEN EXISTS (
+    SELECT 1 FROM accounts
+     WHERE id <> OLD.id AND user_id = NEW.user_id AND (name = NEW.name OR (is_default = 1 AND NEW.is_default = 1)))
+BEGIN
+    SELECT RAISE(ABORT, 'accounts: the user already has an account with this name (or a default account); clear the other default first');
 END;
 
 CREATE TRIGGER accounts_updated_at AFTER UPDATE ON accounts
@@ -178,6 +217,12 @@ CREATE TABLE audit_log (
 ) STRICT;
 
 CREATE INDEX audit_log_at ON audit_log (at);
+
+CREATE TRIGGER audit_log_never_replaced BEFORE INSERT ON audit_log
+WHEN EXISTS (SELECT 1 FROM audit_log WHERE id = NEW.id)
+BEGIN
+    SELECT RAISE(ABORT, 'audit_log: the audit log is append-only; rows are never replaced');
+END;
 
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 BEGIN

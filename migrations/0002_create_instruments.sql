@@ -36,14 +36,23 @@ CREATE UNIQUE INDEX instruments_token ON instruments (exchange, token);
 CREATE INDEX instruments_chain ON instruments (underlying, exchange, expiry, strike) WHERE underlying IS NOT NULL;
 CREATE INDEX instruments_expiry ON instruments (expiry) WHERE expiry IS NOT NULL AND is_active = 1;
 
+CREATE TRIGGER instruments_never_replaced BEFORE INSERT ON instruments
+WHEN EXISTS (
+    SELECT 1 FROM instruments
+     WHERE id = NEW.id OR (exchange = NEW.exchange AND (symbol = NEW.symbol OR token = NEW.token)))
+BEGIN
+    SELECT RAISE(ABORT, 'instruments: this id, symbol or token is already listed on the exchange; instruments are never replaced');
+END;
+
 CREATE TRIGGER instruments_identity_fixed
-BEFORE UPDATE OF symbol, exchange, instrument_type, expiry, strike, option_type, underlying ON instruments
-WHEN NEW.symbol IS NOT OLD.symbol OR NEW.exchange IS NOT OLD.exchange
+BEFORE UPDATE OF id, symbol, exchange, instrument_type, expiry, strike, option_type, underlying, token ON instruments
+WHEN NEW.id IS NOT OLD.id OR NEW.token IS NOT OLD.token
+  OR NEW.symbol IS NOT OLD.symbol OR NEW.exchange IS NOT OLD.exchange
   OR NEW.instrument_type IS NOT OLD.instrument_type OR NEW.expiry IS NOT OLD.expiry
   OR NEW.strike IS NOT OLD.strike OR NEW.option_type IS NOT OLD.option_type
   OR NEW.underlying IS NOT OLD.underlying
 BEGIN
-    SELECT RAISE(ABORT, 'instruments: a contract''s symbol, exchange, type, expiry and strike never change; list a new instrument instead');
+    SELECT RAISE(ABORT, 'instruments: a contract''s symbol, exchange, token, type, expiry and strike never change; list a new instrument instead');
 END;
 
 CREATE TRIGGER instruments_updated_at AFTER UPDATE ON instruments

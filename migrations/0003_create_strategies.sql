@@ -72,13 +72,20 @@ WHEN OLD.trailing_sl_active = 1 AND NEW.trailing_sl_active = 1 AND (
         AND (NEW.trailing_sl_current_stop IS NULL OR NEW.trailing_sl_current_stop < OLD.trailing_sl_current_stop))
     OR (OLD.trailing_sl_initial_stop IS NOT NULL AND NEW.trailing_sl_initial_stop IS NOT OLD.trailing_sl_initial_stop))
 BEGIN
-    SELECT RAISE(ABORT, 'strategies: while a trailing stop is active its peak and stop only ratchet up; set trailing_sl_active = 0 to reset it');
+    SELECT RAISE(ABORT, 'strategies: while a trailing stop is active its peak and stop only ratchet up; to reset it, set trailing_sl_active = 0 and its peak and stops to NULL in one update');
 END;
 
-CREATE TRIGGER strategies_owner_fixed BEFORE UPDATE OF user_id ON strategies
-WHEN NEW.user_id IS NOT OLD.user_id
+CREATE TRIGGER strategies_never_replaced BEFORE INSERT ON strategies
+WHEN EXISTS (SELECT 1 FROM strategies WHERE id = NEW.id OR (user_id = NEW.user_id AND name = NEW.name))
 BEGIN
-    SELECT RAISE(ABORT, 'strategies: a strategy''s owner never changes');
+    SELECT RAISE(ABORT, 'strategies: the user already has a strategy with this id or name; strategies are never replaced');
+END;
+
+CREATE TRIGGER strategies_owner_fixed BEFORE UPDATE OF id, user_id, name ON strategies
+WHEN NEW.id IS NOT OLD.id OR NEW.user_id IS NOT OLD.user_id
+  OR EXISTS (SELECT 1 FROM strategies WHERE id <> OLD.id AND user_id = NEW.user_id AND name = NEW.name)
+BEGIN
+    SELECT RAISE(ABORT, 'strategies: a strategy''s id and owner never change, and its name is unique for its user');
 END;
 
 CREATE TRIGGER strategies_updated_at AFTER UPDATE ON strategies
@@ -95,6 +102,11 @@ CREATE TABLE strategy_accounts (
 ) STRICT;
 
 CREATE INDEX strategy_accounts_account ON strategy_accounts (account_id);
+
+CREATE TRIGGER strategy_accounts_no_update BEFORE UPDATE ON strategy_accounts
+BEGIN
+    SELECT RAISE(ABORT, 'strategy_accounts: rows are never changed; delete the row and insert a new one');
+END;
 
 CREATE TRIGGER strategy_accounts_same_owner BEFORE INSERT ON strategy_accounts
 WHEN (SELECT user_id FROM strategies WHERE id = NEW.strategy_id) IS NOT (SELECT user_id FROM accounts WHERE id = NEW.account_id)
@@ -138,7 +150,7 @@ CREATE TABLE strategy_legs (
     CHECK ((product_type = 'equity') = (expiry_rule IS NULL)),
     CHECK (strike_selection IS NOT 'strike_price' OR strike_price IS NOT NULL),
     CHECK (strike_selection IS NOT 'premium_near' OR premium_value IS NOT NULL),
-    CHECK (strike_selection IN ('ITM', 'OTM') OR strike_offset = 0),
+    CHECK (COALESCE(strike_selection IN ('ITM', 'OTM'), 0) OR strike_offset = 0),
     CHECK ((stop_loss_type IS NULL) = (stop_loss_value IS NULL)),
     CHECK ((take_profit_type IS NULL) = (take_profit_value IS NULL)),
     CHECK (trailing_enabled = 0 OR (trailing_type IS NOT NULL AND trailing_value IS NOT NULL)),
@@ -172,6 +184,22 @@ CREATE TABLE strategy_runs (
 
 CREATE UNIQUE INDEX strategy_runs_one_live ON strategy_runs (strategy_id) WHERE status IN ('starting', 'running', 'stopping');
 CREATE INDEX strategy_runs_by_strategy ON strategy_runs (strategy_id, started_at);
+
+CREATE TRIGGER strategy_runs_never_replaced BEFORE INSERT ON strategy_runs
+WHEN EXISTS (
+    SELECT 1 FROM strategy_runs
+     WHERE id = NEW.id
+        OR (strategy_id = NEW.strategy_id AND status IN ('starting', 'running', 'stopping')
+            AND NEW.status IN ('starting', 'running', 'stopping')))
+BEGIN
+    SELECT RAISE(ABORT, 'strategy_runs: a strategy has at most one live run, and runs are never replaced');
+END;
+
+CREATE TRIGGER strategy_runs_identity_fixed BEFORE UPDATE OF id, strategy_id, mode, started_at ON strategy_runs
+WHEN NEW.id IS NOT OLD.id OR NEW.strategy_id IS NOT OLD.strategy_id OR NEW.mode IS NOT OLD.mode OR NEW.started_at IS NOT OLD.started_at
+BEGIN
+    SELECT RAISE(ABORT, 'strategy_runs: a run''s id, strategy, mode and start time never change');
+END;
 
 CREATE TRIGGER strategy_runs_final BEFORE UPDATE OF status ON strategy_runs
 WHEN OLD.status IN ('stopped', 'failed', 'completed') AND NEW.status IS NOT OLD.status

@@ -53,6 +53,21 @@ CREATE INDEX orders_run ON orders (run_id) WHERE run_id IS NOT NULL;
 CREATE INDEX orders_resting ON orders (exchange, symbol) WHERE status IN ('open', 'trigger pending');
 CREATE INDEX orders_broker_id ON orders (account_id, broker_order_id) WHERE broker_order_id IS NOT NULL;
 
+CREATE TRIGGER orders_never_replaced BEFORE INSERT ON orders
+WHEN EXISTS (
+    SELECT 1 FROM orders
+     WHERE id = NEW.id OR orderid = NEW.orderid
+        OR (NEW.client_ref IS NOT NULL AND account_id = NEW.account_id AND client_ref = NEW.client_ref))
+BEGIN
+    SELECT RAISE(ABORT, 'orders: an order with this id (or client reference) already exists; orders are never replaced');
+END;
+
+CREATE TRIGGER orders_tradable_exchange BEFORE INSERT ON orders
+WHEN (SELECT tradable FROM exchanges WHERE code = NEW.exchange) = 0
+BEGIN
+    SELECT RAISE(ABORT, 'orders: index exchanges are quote-only; trade the index''s futures or options instead');
+END;
+
 CREATE TRIGGER orders_start_unfilled BEFORE INSERT ON orders
 WHEN NEW.filled_quantity <> 0 OR NEW.average_price <> 0
 BEGIN
@@ -91,8 +106,8 @@ BEGIN
 END;
 
 CREATE TRIGGER orders_identity_fixed
-BEFORE UPDATE OF orderid, account_id, strategy, strategy_id, run_id, exchange, symbol, instrument_id, action, product, source, parent_id, client_ref, created_at ON orders
-WHEN NEW.orderid IS NOT OLD.orderid OR NEW.account_id IS NOT OLD.account_id
+BEFORE UPDATE OF id, orderid, account_id, strategy, strategy_id, run_id, exchange, symbol, instrument_id, action, product, source, parent_id, client_ref, created_at ON orders
+WHEN NEW.id IS NOT OLD.id OR NEW.orderid IS NOT OLD.orderid OR NEW.account_id IS NOT OLD.account_id
   OR NEW.strategy IS NOT OLD.strategy OR NEW.strategy_id IS NOT OLD.strategy_id OR NEW.run_id IS NOT OLD.run_id
   OR NEW.exchange IS NOT OLD.exchange OR NEW.symbol IS NOT OLD.symbol OR NEW.instrument_id IS NOT OLD.instrument_id
   OR NEW.action IS NOT OLD.action OR NEW.product IS NOT OLD.product OR NEW.source IS NOT OLD.source
@@ -175,6 +190,12 @@ BEGIN
     SELECT RAISE(ABORT, 'trades: a trade''s account, exchange, symbol, product and action must match its order');
 END;
 
+CREATE TRIGGER trades_never_replaced BEFORE INSERT ON trades
+WHEN EXISTS (SELECT 1 FROM trades WHERE id = NEW.id OR tradeid = NEW.tradeid)
+BEGIN
+    SELECT RAISE(ABORT, 'trades: a trade with this id already exists; trades are never replaced');
+END;
+
 CREATE TRIGGER trades_no_update BEFORE UPDATE ON trades
 BEGIN
     SELECT RAISE(ABORT, 'trades: trades are append-only; record a correction as a new trade');
@@ -208,7 +229,8 @@ CREATE TABLE position_ledger (
 CREATE INDEX position_ledger_strategy ON position_ledger (strategy_id, trade_id) WHERE strategy_id IS NOT NULL;
 
 CREATE TRIGGER position_ledger_from_trades BEFORE INSERT ON position_ledger
-WHEN NOT EXISTS (
+WHEN EXISTS (SELECT 1 FROM position_ledger WHERE trade_id = NEW.trade_id AND book = NEW.book)
+  OR NOT EXISTS (
     SELECT 1 FROM trades t JOIN orders o ON o.id = t.order_id
      WHERE t.id = NEW.trade_id AND t.account_id = NEW.account_id
        AND (NEW.book = 'account' OR NEW.strategy_id IS o.strategy_id))
@@ -421,9 +443,16 @@ END;
 
 -- Guards: the trade-driven columns of positions, strategy_positions and funds change only inside
 -- trades_apply. Each update must name a newer trade of the same book as last_trade_id; since every
--- trade is applied the moment it is inserted, only the trade being applied can qualify.
+-- trade is applied the moment it is inserted, only the trade being applied can qualify. An insert
+-- must not collide with an existing row unless it carries a newer trade (the upsert in
+-- trades_apply does; INSERT OR REPLACE from anywhere else cannot).
 CREATE TRIGGER positions_from_trades_insert BEFORE INSERT ON positions
-WHEN NOT EXISTS (
+WHEN EXISTS (
+    SELECT 1 FROM positions p
+     WHERE p.id = NEW.id
+        OR (p.account_id = NEW.account_id AND p.exchange = NEW.exchange AND p.symbol = NEW.symbol
+            AND p.product = NEW.product AND p.last_trade_id >= NEW.last_trade_id))
+  OR NOT EXISTS (
     SELECT 1 FROM trades t
      WHERE t.id = NEW.last_trade_id AND t.account_id = NEW.account_id AND t.exchange = NEW.exchange
        AND t.symbol = NEW.symbol AND t.product = NEW.product)
@@ -432,8 +461,8 @@ BEGIN
 END;
 
 CREATE TRIGGER positions_from_trades_update
-BEFORE UPDATE OF account_id, exchange, symbol, product, buy_qty, buy_value, sell_qty, sell_value, avg_price, realized_pnl, last_trade_id, opened_at ON positions
-WHEN NEW.last_trade_id <= OLD.last_trade_id
+BEFORE UPDATE OF id, account_id, exchange, symbol, product, buy_qty, buy_value, sell_qty, sell_value, avg_price, realized_pnl, last_trade_id, opened_at ON positions
+WHEN NEW.last_trade_id <= OLD.last_trade_id OR NEW.id IS NOT OLD.id
   OR NEW.account_id IS NOT OLD.account_id OR NEW.exchange IS NOT OLD.exchange
   OR NEW.symbol IS NOT OLD.symbol OR NEW.product IS NOT OLD.product OR NEW.opened_at IS NOT OLD.opened_at
   OR NOT EXISTS (
@@ -456,7 +485,12 @@ BEGIN
 END;
 
 CREATE TRIGGER strategy_positions_from_trades_insert BEFORE INSERT ON strategy_positions
-WHEN NOT EXISTS (
+WHEN EXISTS (
+    SELECT 1 FROM strategy_positions p
+     WHERE p.id = NEW.id
+        OR (p.strategy_id = NEW.strategy_id AND p.account_id = NEW.account_id AND p.exchange = NEW.exchange
+            AND p.symbol = NEW.symbol AND p.product = NEW.product AND p.last_trade_id >= NEW.last_trade_id))
+  OR NOT EXISTS (
     SELECT 1 FROM trades t JOIN orders o ON o.id = t.order_id
      WHERE t.id = NEW.last_trade_id AND o.strategy_id = NEW.strategy_id AND t.account_id = NEW.account_id
        AND t.exchange = NEW.exchange AND t.symbol = NEW.symbol AND t.product = NEW.product)
@@ -465,8 +499,8 @@ BEGIN
 END;
 
 CREATE TRIGGER strategy_positions_from_trades_update
-BEFORE UPDATE OF strategy_id, account_id, exchange, symbol, product, buy_qty, buy_value, sell_qty, sell_value, avg_price, realized_pnl, last_trade_id, opened_at ON strategy_positions
-WHEN NEW.last_trade_id <= OLD.last_trade_id
+BEFORE UPDATE OF id, strategy_id, account_id, exchange, symbol, product, buy_qty, buy_value, sell_qty, sell_value, avg_price, realized_pnl, last_trade_id, opened_at ON strategy_positions
+WHEN NEW.last_trade_id <= OLD.last_trade_id OR NEW.id IS NOT OLD.id
   OR NEW.strategy_id IS NOT OLD.strategy_id OR NEW.account_id IS NOT OLD.account_id
   OR NEW.exchange IS NOT OLD.exchange OR NEW.symbol IS NOT OLD.symbol OR NEW.product IS NOT OLD.product
   OR NEW.opened_at IS NOT OLD.opened_at
@@ -493,6 +527,12 @@ CREATE TRIGGER funds_start_without_trades BEFORE INSERT ON funds
 WHEN NEW.realized_pnl <> 0 OR NEW.last_trade_id IS NOT NULL
 BEGIN
     SELECT RAISE(ABORT, 'funds: realized P&L is maintained from trades; a new account starts at 0');
+END;
+
+CREATE TRIGGER funds_never_replaced BEFORE INSERT ON funds
+WHEN EXISTS (SELECT 1 FROM funds WHERE account_id = NEW.account_id)
+BEGIN
+    SELECT RAISE(ABORT, 'funds: the account already has its funds row; funds rows are never replaced');
 END;
 
 CREATE TRIGGER funds_from_trades BEFORE UPDATE OF realized_pnl, last_trade_id, account_id ON funds

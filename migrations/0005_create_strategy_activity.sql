@@ -39,6 +39,12 @@ CREATE INDEX strategy_executions_by_status ON strategy_executions (strategy_id, 
 CREATE INDEX strategy_executions_open ON strategy_executions (exchange, symbol) WHERE status IN ('entered', 'exit_pending');
 CREATE INDEX strategy_executions_run ON strategy_executions (run_id) WHERE run_id IS NOT NULL;
 
+CREATE TRIGGER strategy_executions_never_replaced BEFORE INSERT ON strategy_executions
+WHEN EXISTS (SELECT 1 FROM strategy_executions WHERE id = NEW.id)
+BEGIN
+    SELECT RAISE(ABORT, 'strategy_executions: an execution with this id already exists; executions are never replaced');
+END;
+
 CREATE TRIGGER strategy_executions_final BEFORE UPDATE OF status ON strategy_executions
 WHEN OLD.status IN ('exited', 'failed') AND NEW.status IS NOT OLD.status
 BEGIN
@@ -66,8 +72,8 @@ BEGIN
 END;
 
 CREATE TRIGGER strategy_executions_identity_fixed
-BEFORE UPDATE OF strategy_id, run_id, leg_id, account_id, exchange, symbol, product, action, quantity ON strategy_executions
-WHEN NEW.strategy_id IS NOT OLD.strategy_id OR NEW.run_id IS NOT OLD.run_id OR NEW.leg_id IS NOT OLD.leg_id
+BEFORE UPDATE OF id, strategy_id, run_id, leg_id, account_id, exchange, symbol, product, action, quantity ON strategy_executions
+WHEN NEW.id IS NOT OLD.id OR NEW.strategy_id IS NOT OLD.strategy_id OR NEW.run_id IS NOT OLD.run_id OR NEW.leg_id IS NOT OLD.leg_id
   OR NEW.account_id IS NOT OLD.account_id OR NEW.exchange IS NOT OLD.exchange OR NEW.symbol IS NOT OLD.symbol
   OR NEW.product IS NOT OLD.product OR NEW.action IS NOT OLD.action OR NEW.quantity IS NOT OLD.quantity
 BEGIN
@@ -103,6 +109,12 @@ CREATE TABLE risk_events (
 CREATE INDEX risk_events_strategy ON risk_events (strategy_id, created_at) WHERE strategy_id IS NOT NULL;
 CREATE INDEX risk_events_time ON risk_events (created_at);
 
+CREATE TRIGGER risk_events_never_replaced BEFORE INSERT ON risk_events
+WHEN EXISTS (SELECT 1 FROM risk_events WHERE id = NEW.id)
+BEGIN
+    SELECT RAISE(ABORT, 'risk_events: risk events are append-only; rows are never replaced');
+END;
+
 CREATE TRIGGER risk_events_no_update BEFORE UPDATE ON risk_events
 BEGIN
     SELECT RAISE(ABORT, 'risk_events: risk events are append-only; a retry is a new row');
@@ -126,6 +138,12 @@ CREATE TABLE strategy_logs (
 ) STRICT;
 
 CREATE INDEX strategy_logs_strategy ON strategy_logs (strategy_id, id);
+
+CREATE TRIGGER strategy_logs_never_replaced BEFORE INSERT ON strategy_logs
+WHEN EXISTS (SELECT 1 FROM strategy_logs WHERE id = NEW.id)
+BEGIN
+    SELECT RAISE(ABORT, 'strategy_logs: log lines are never replaced');
+END;
 
 CREATE TRIGGER strategy_logs_no_update BEFORE UPDATE ON strategy_logs
 BEGIN

@@ -61,7 +61,8 @@ SELECT s.id AS strategy_id,
        ROUND(COALESCE(SUM(c.pnl), 0), 2) AS realized_pnl,
        ROUND(COALESCE(SUM(CASE WHEN c.pnl > 0 THEN c.pnl END), 0), 2) AS gross_profit,
        ROUND(COALESCE(-SUM(CASE WHEN c.pnl < 0 THEN c.pnl END), 0), 2) AS gross_loss,
-       ROUND(SUM(CASE WHEN c.pnl > 0 THEN c.pnl END) / NULLIF(-SUM(CASE WHEN c.pnl < 0 THEN c.pnl END), 0), 3) AS profit_factor,
+       -- NULL when there are no losses (an infinite ratio); 0 when there are losses and no wins.
+       ROUND(COALESCE(SUM(CASE WHEN c.pnl > 0 THEN c.pnl END), 0) / NULLIF(-SUM(CASE WHEN c.pnl < 0 THEN c.pnl END), 0), 3) AS profit_factor,
        ROUND(COALESCE(MAX(c.drawdown), 0), 2) AS max_drawdown,
        MIN(c.traded_at) AS first_trade_at,
        MAX(c.traded_at) AS last_trade_at

@@ -117,14 +117,13 @@ WITH days(holiday_date, description, year) AS (VALUES
 SELECT d.holiday_date, e.code, d.description,
        CASE
            WHEN d.year = 2027 THEN 'Republic Day: a fixed national holiday (the 2027 lists were not yet published)'
-           WHEN e.code IN ('BSE', 'BFO') THEN
-               'BSE trading holidays ' || d.year || ' (same dates as NSE''s list)'
-           WHEN e.code = 'CDS' AND d.year = 2026 THEN
-               'NSE/CD/71962 (23 Dec 2025)' || CASE WHEN d.holiday_date = '2026-01-15' THEN '; NSE/CD/72233 (9 Jan 2026)' ELSE '' END
-           WHEN e.code = 'CDS' THEN
-               'NSE currency derivatives holidays 2025 (equity holidays plus RBI/clearing holidays)'
-           WHEN d.year = 2025 THEN 'NSE/CMTR/65587 (13 Dec 2024)'
+           WHEN d.holiday_date = '2026-01-15' AND e.code = 'CDS' THEN 'NSE/CD/72233 (9 Jan 2026)'
+           WHEN d.holiday_date = '2026-01-15' AND e.code IN ('BSE', 'BFO') THEN 'BSE notice of Jan 2026 (same date as NSE/CMTR/72260)'
            WHEN d.holiday_date = '2026-01-15' THEN 'NSE/CMTR/72260 (12 Jan 2026)'
+           WHEN e.code IN ('BSE', 'BFO') THEN 'BSE trading holidays ' || d.year || ' (same dates as NSE''s list)'
+           WHEN e.code = 'CDS' AND d.year = 2026 THEN 'NSE/CD/71962 (23 Dec 2025)'
+           WHEN e.code = 'CDS' THEN 'NSE currency derivatives holidays 2025 (equity holidays plus RBI/clearing holidays)'
+           WHEN d.year = 2025 THEN 'NSE/CMTR/65587 (13 Dec 2024)'
            ELSE 'NSE/CMTR/71775 (12 Dec 2025)'
        END
   FROM days d

@@ -44,12 +44,14 @@ public struct InstrumentRepository: Sendable {
         }
 
         var nextID = (try Int64.fetchOne(db, sql: "SELECT max(id) FROM instruments") ?? 0) + 1
+        // Skips contracts already listed. (Not ON CONFLICT DO NOTHING: the schema refuses any insert
+        // whose key exists, so that INSERT OR REPLACE cannot rewrite a listed contract.)
         let insert = try db.cachedStatement(
             sql: """
                 INSERT INTO instruments (id, symbol, exchange, name, instrument_type, expiry, strike, option_type,
                                          lot_size, tick_size, freeze_qty, underlying, token, source)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'simulator')
-                ON CONFLICT (exchange, symbol) DO NOTHING
+                SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 'simulator'
+                 WHERE NOT EXISTS (SELECT 1 FROM instruments WHERE exchange = ?3 AND symbol = ?2)
                 """)
         for row in try Row.fetchAll(db, sql: "SELECT * FROM derivative_series WHERE is_active = 1") {
             let series = DerivativeSeries(

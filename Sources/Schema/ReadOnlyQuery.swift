@@ -82,6 +82,7 @@ public enum ReadOnlyQuery {
         guard sqlite3_exec(db, "PRAGMA query_only = 1", nil, nil, nil) == SQLITE_OK else {
             throw StoreError(.other, "cannot make the connection query-only: \(String(cString: sqlite3_errmsg(db)))")
         }
+        try checkIsHub(db, path: databaseURL.path)
 
         let guardrail = Guardrail(deadline: ContinuousClock.now.advanced(by: limits.timeout))
         let context = Unmanaged.passRetained(guardrail)
@@ -129,6 +130,25 @@ public enum ReadOnlyQuery {
             rows.append((0..<columnCount).map { value(statement, $0) })
         }
         return QueryResult(columns: columns, rows: rows, truncated: truncated)
+    }
+
+    /// Reads the header before running anything, so a corrupt file or another application's
+    /// database is reported as such instead of answering `SELECT 1`.
+    private static func checkIsHub(_ db: OpaquePointer, path: String) throws {
+        var statement: OpaquePointer?
+        defer { sqlite3_finalize(statement) }
+        var status = sqlite3_prepare_v2(db, "PRAGMA application_id", -1, &statement, nil)
+        if status == SQLITE_OK { status = sqlite3_step(statement) }
+        guard status == SQLITE_ROW else {
+            let message = String(cString: sqlite3_errmsg(db))
+            if (status & 0xff) == SQLITE_NOTADB || (status & 0xff) == SQLITE_CORRUPT {
+                throw StoreError(.notADatabase, "\(path) is not a SQLite database or is corrupt (\(message)); restore it from a backup", sqliteCode: status)
+            }
+            throw StoreError(.other, "cannot read \(path): \(message)", sqliteCode: status)
+        }
+        guard sqlite3_column_int(statement, 0) == Store.applicationID else {
+            throw StoreError(.notRealAlgo, "\(path) is not a RealAlgo hub (its application_id is not RealAlgo's); point --data-dir at a RealAlgo data folder")
+        }
     }
 
     private static func value(_ statement: OpaquePointer, _ index: Int32) -> SQLValue {

@@ -23,7 +23,7 @@ struct UserCommand: AsyncParsableCommand {
 
         func validate() throws {
             guard passwordStdin else { throw ValidationError("pass the password on standard input with --password-stdin") }
-            try UserRepository.validate(username: name)
+            do { try UserRepository.validate(username: name) } catch { throw ValidationError(String(describing: error)) }
         }
 
         func run() async throws {

@@ -106,8 +106,12 @@ struct MigrationTests {
     func concurrentMigration() async throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
-        let first = try Store.open(at: scratch.databaseURL)
-        let second = try Store.open(at: scratch.databaseURL)
+        // A generous busy timeout: this checks correctness under contention, not speed, and the
+        // whole suite runs in parallel on two cores.
+        var options = Store.Options()
+        options.busyTimeout = .seconds(60)
+        let first = try Store.open(at: scratch.databaseURL, options: options)
+        let second = try Store.open(at: scratch.databaseURL, options: options)
         defer {
             try? first.close()
             try? second.close()

@@ -439,7 +439,7 @@ CREATE TABLE strategy_legs (
     CHECK ((product_type = 'equity') = (expiry_rule IS NULL)),
     CHECK (strike_selection IS NOT 'strike_price' OR strike_price IS NOT NULL),
     CHECK (strike_selection IS NOT 'premium_near' OR premium_value IS NOT NULL),
-    CHECK (strike_selection IN ('ITM', 'OTM') OR strike_offset = 0),
+    CHECK (COALESCE(strike_selection IN ('ITM', 'OTM'), 0) OR strike_offset = 0),
     CHECK ((stop_loss_type IS NULL) = (stop_loss_value IS NULL)),
     CHECK ((take_profit_type IS NULL) = (take_profit_value IS NULL)),
     CHECK (trailing_enabled = 0 OR (trailing_type IS NOT NULL AND trailing_value IS NOT NULL)),
@@ -730,7 +730,8 @@ SELECT s.id AS strategy_id,
        ROUND(COALESCE(SUM(c.pnl), 0), 2) AS realized_pnl,
        ROUND(COALESCE(SUM(CASE WHEN c.pnl > 0 THEN c.pnl END), 0), 2) AS gross_profit,
        ROUND(COALESCE(-SUM(CASE WHEN c.pnl < 0 THEN c.pnl END), 0), 2) AS gross_loss,
-       ROUND(SUM(CASE WHEN c.pnl > 0 THEN c.pnl END) / NULLIF(-SUM(CASE WHEN c.pnl < 0 THEN c.pnl END), 0), 3) AS profit_factor,
+       -- NULL when there are no losses (an infinite ratio); 0 when there are losses and no wins.
+       ROUND(COALESCE(SUM(CASE WHEN c.pnl > 0 THEN c.pnl END), 0) / NULLIF(-SUM(CASE WHEN c.pnl < 0 THEN c.pnl END), 0), 3) AS profit_factor,
        ROUND(COALESCE(MAX(c.drawdown), 0), 2) AS max_drawdown,
        MIN(c.traded_at) AS first_trade_at,
        MAX(c.traded_at) AS last_trade_at
@@ -793,10 +794,28 @@ BEGIN
 END;
 
 -- trigger accounts_kind_fixed on accounts
-CREATE TRIGGER accounts_kind_fixed BEFORE UPDATE OF kind, user_id ON accounts
-WHEN NEW.kind IS NOT OLD.kind OR NEW.user_id IS NOT OLD.user_id
+CREATE TRIGGER accounts_kind_fixed BEFORE UPDATE OF id, kind, user_id ON accounts
+WHEN NEW.id IS NOT OLD.id OR NEW.kind IS NOT OLD.kind OR NEW.user_id IS NOT OLD.user_id
 BEGIN
     SELECT RAISE(ABORT, 'accounts: an account''s kind and owner never change; create a new account instead');
+END;
+
+-- trigger accounts_never_replaced on accounts
+CREATE TRIGGER accounts_never_replaced BEFORE INSERT ON accounts
+WHEN EXISTS (
+    SELECT 1 FROM accounts
+     WHERE id = NEW.id OR (user_id = NEW.user_id AND (name = NEW.name OR (is_default = 1 AND NEW.is_default = 1))))
+BEGIN
+    SELECT RAISE(ABORT, 'accounts: the user already has an account with this name (or a default account); accounts are never replaced');
+END;
+
+-- trigger accounts_unique_on_update on accounts
+CREATE TRIGGER accounts_unique_on_update BEFORE UPDATE OF name, is_default ON accounts
+WHEN EXISTS (
+    SELECT 1 FROM accounts
+     WHERE id <> OLD.id AND user_id = NEW.user_id AND (name = NEW.name OR (is_default = 1 AND NEW.is_default = 1)))
+BEGIN
+    SELECT RAISE(ABORT, 'accounts: the user already has an account with this name (or a default account); clear the other default first');
 END;
 
 -- trigger accounts_updated_at on accounts
@@ -807,10 +826,17 @@ BEGIN
 END;
 
 -- trigger api_keys_identity_fixed on api_keys
-CREATE TRIGGER api_keys_identity_fixed BEFORE UPDATE OF key_hash, key_prefix, user_id ON api_keys
-WHEN NEW.key_hash IS NOT OLD.key_hash OR NEW.key_prefix IS NOT OLD.key_prefix OR NEW.user_id IS NOT OLD.user_id
+CREATE TRIGGER api_keys_identity_fixed BEFORE UPDATE OF id, key_hash, key_prefix, user_id ON api_keys
+WHEN NEW.id IS NOT OLD.id OR NEW.key_hash IS NOT OLD.key_hash OR NEW.key_prefix IS NOT OLD.key_prefix OR NEW.user_id IS NOT OLD.user_id
 BEGIN
     SELECT RAISE(ABORT, 'api_keys: a key''s hash and owner never change; create a new key instead');
+END;
+
+-- trigger api_keys_never_replaced on api_keys
+CREATE TRIGGER api_keys_never_replaced BEFORE INSERT ON api_keys
+WHEN EXISTS (SELECT 1 FROM api_keys WHERE id = NEW.id OR key_hash = NEW.key_hash)
+BEGIN
+    SELECT RAISE(ABORT, 'api_keys: a key with this id or hash already exists; keys are never replaced');
 END;
 
 -- trigger api_keys_revocation_is_final on api_keys
@@ -818,6 +844,13 @@ CREATE TRIGGER api_keys_revocation_is_final BEFORE UPDATE OF revoked_at ON api_k
 WHEN OLD.revoked_at IS NOT NULL AND NEW.revoked_at IS NOT OLD.revoked_at
 BEGIN
     SELECT RAISE(ABORT, 'api_keys: a revoked key stays revoked; create a new key instead');
+END;
+
+-- trigger audit_log_never_replaced on audit_log
+CREATE TRIGGER audit_log_never_replaced BEFORE INSERT ON audit_log
+WHEN EXISTS (SELECT 1 FROM audit_log WHERE id = NEW.id)
+BEGIN
+    SELECT RAISE(ABORT, 'audit_log: the audit log is append-only; rows are never replaced');
 END;
 
 -- trigger audit_log_no_delete on audit_log
@@ -839,6 +872,13 @@ WHEN NEW.account_id IS NOT OLD.account_id
   OR NOT EXISTS (SELECT 1 FROM trades WHERE id = NEW.last_trade_id AND account_id = NEW.account_id)
 BEGIN
     SELECT RAISE(ABORT, 'funds: realized P&L is maintained from trades; insert a trade instead');
+END;
+
+-- trigger funds_never_replaced on funds
+CREATE TRIGGER funds_never_replaced BEFORE INSERT ON funds
+WHEN EXISTS (SELECT 1 FROM funds WHERE account_id = NEW.account_id)
+BEGIN
+    SELECT RAISE(ABORT, 'funds: the account already has its funds row; funds rows are never replaced');
 END;
 
 -- trigger funds_no_delete on funds
@@ -870,13 +910,23 @@ END;
 
 -- trigger instruments_identity_fixed on instruments
 CREATE TRIGGER instruments_identity_fixed
-BEFORE UPDATE OF symbol, exchange, instrument_type, expiry, strike, option_type, underlying ON instruments
-WHEN NEW.symbol IS NOT OLD.symbol OR NEW.exchange IS NOT OLD.exchange
+BEFORE UPDATE OF id, symbol, exchange, instrument_type, expiry, strike, option_type, underlying, token ON instruments
+WHEN NEW.id IS NOT OLD.id OR NEW.token IS NOT OLD.token
+  OR NEW.symbol IS NOT OLD.symbol OR NEW.exchange IS NOT OLD.exchange
   OR NEW.instrument_type IS NOT OLD.instrument_type OR NEW.expiry IS NOT OLD.expiry
   OR NEW.strike IS NOT OLD.strike OR NEW.option_type IS NOT OLD.option_type
   OR NEW.underlying IS NOT OLD.underlying
 BEGIN
-    SELECT RAISE(ABORT, 'instruments: a contract''s symbol, exchange, type, expiry and strike never change; list a new instrument instead');
+    SELECT RAISE(ABORT, 'instruments: a contract''s symbol, exchange, token, type, expiry and strike never change; list a new instrument instead');
+END;
+
+-- trigger instruments_never_replaced on instruments
+CREATE TRIGGER instruments_never_replaced BEFORE INSERT ON instruments
+WHEN EXISTS (
+    SELECT 1 FROM instruments
+     WHERE id = NEW.id OR (exchange = NEW.exchange AND (symbol = NEW.symbol OR token = NEW.token)))
+BEGIN
+    SELECT RAISE(ABORT, 'instruments: this id, symbol or token is already listed on the exchange; instruments are never replaced');
 END;
 
 -- trigger instruments_updated_at on instruments
@@ -906,14 +956,24 @@ END;
 
 -- trigger orders_identity_fixed on orders
 CREATE TRIGGER orders_identity_fixed
-BEFORE UPDATE OF orderid, account_id, strategy, strategy_id, run_id, exchange, symbol, instrument_id, action, product, source, parent_id, client_ref, created_at ON orders
-WHEN NEW.orderid IS NOT OLD.orderid OR NEW.account_id IS NOT OLD.account_id
+BEFORE UPDATE OF id, orderid, account_id, strategy, strategy_id, run_id, exchange, symbol, instrument_id, action, product, source, parent_id, client_ref, created_at ON orders
+WHEN NEW.id IS NOT OLD.id OR NEW.orderid IS NOT OLD.orderid OR NEW.account_id IS NOT OLD.account_id
   OR NEW.strategy IS NOT OLD.strategy OR NEW.strategy_id IS NOT OLD.strategy_id OR NEW.run_id IS NOT OLD.run_id
   OR NEW.exchange IS NOT OLD.exchange OR NEW.symbol IS NOT OLD.symbol OR NEW.instrument_id IS NOT OLD.instrument_id
   OR NEW.action IS NOT OLD.action OR NEW.product IS NOT OLD.product OR NEW.source IS NOT OLD.source
   OR NEW.parent_id IS NOT OLD.parent_id OR NEW.client_ref IS NOT OLD.client_ref OR NEW.created_at IS NOT OLD.created_at
 BEGIN
     SELECT RAISE(ABORT, 'orders: the order id, account, strategy, instrument, action and product are fixed once placed; cancel and place a new order instead');
+END;
+
+-- trigger orders_never_replaced on orders
+CREATE TRIGGER orders_never_replaced BEFORE INSERT ON orders
+WHEN EXISTS (
+    SELECT 1 FROM orders
+     WHERE id = NEW.id OR orderid = NEW.orderid
+        OR (NEW.client_ref IS NOT NULL AND account_id = NEW.account_id AND client_ref = NEW.client_ref))
+BEGIN
+    SELECT RAISE(ABORT, 'orders: an order with this id (or client reference) already exists; orders are never replaced');
 END;
 
 -- trigger orders_no_delete on orders
@@ -954,6 +1014,13 @@ BEGIN
     SELECT RAISE(ABORT, 'orders: a strategy can only place orders on accounts of its own user');
 END;
 
+-- trigger orders_tradable_exchange on orders
+CREATE TRIGGER orders_tradable_exchange BEFORE INSERT ON orders
+WHEN (SELECT tradable FROM exchanges WHERE code = NEW.exchange) = 0
+BEGIN
+    SELECT RAISE(ABORT, 'orders: index exchanges are quote-only; trade the index''s futures or options instead');
+END;
+
 -- trigger orders_updated_at on orders
 CREATE TRIGGER orders_updated_at AFTER UPDATE ON orders
 WHEN NEW.updated_at IS OLD.updated_at
@@ -963,7 +1030,8 @@ END;
 
 -- trigger position_ledger_from_trades on position_ledger
 CREATE TRIGGER position_ledger_from_trades BEFORE INSERT ON position_ledger
-WHEN NOT EXISTS (
+WHEN EXISTS (SELECT 1 FROM position_ledger WHERE trade_id = NEW.trade_id AND book = NEW.book)
+  OR NOT EXISTS (
     SELECT 1 FROM trades t JOIN orders o ON o.id = t.order_id
      WHERE t.id = NEW.trade_id AND t.account_id = NEW.account_id
        AND (NEW.book = 'account' OR NEW.strategy_id IS o.strategy_id))
@@ -985,7 +1053,12 @@ END;
 
 -- trigger positions_from_trades_insert on positions
 CREATE TRIGGER positions_from_trades_insert BEFORE INSERT ON positions
-WHEN NOT EXISTS (
+WHEN EXISTS (
+    SELECT 1 FROM positions p
+     WHERE p.id = NEW.id
+        OR (p.account_id = NEW.account_id AND p.exchange = NEW.exchange AND p.symbol = NEW.symbol
+            AND p.product = NEW.product AND p.last_trade_id >= NEW.last_trade_id))
+  OR NOT EXISTS (
     SELECT 1 FROM trades t
      WHERE t.id = NEW.last_trade_id AND t.account_id = NEW.account_id AND t.exchange = NEW.exchange
        AND t.symbol = NEW.symbol AND t.product = NEW.product)
@@ -995,8 +1068,8 @@ END;
 
 -- trigger positions_from_trades_update on positions
 CREATE TRIGGER positions_from_trades_update
-BEFORE UPDATE OF account_id, exchange, symbol, product, buy_qty, buy_value, sell_qty, sell_value, avg_price, realized_pnl, last_trade_id, opened_at ON positions
-WHEN NEW.last_trade_id <= OLD.last_trade_id
+BEFORE UPDATE OF id, account_id, exchange, symbol, product, buy_qty, buy_value, sell_qty, sell_value, avg_price, realized_pnl, last_trade_id, opened_at ON positions
+WHEN NEW.last_trade_id <= OLD.last_trade_id OR NEW.id IS NOT OLD.id
   OR NEW.account_id IS NOT OLD.account_id OR NEW.exchange IS NOT OLD.exchange
   OR NEW.symbol IS NOT OLD.symbol OR NEW.product IS NOT OLD.product OR NEW.opened_at IS NOT OLD.opened_at
   OR NOT EXISTS (
@@ -1020,6 +1093,13 @@ BEGIN
     UPDATE positions SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = NEW.id;
 END;
 
+-- trigger risk_events_never_replaced on risk_events
+CREATE TRIGGER risk_events_never_replaced BEFORE INSERT ON risk_events
+WHEN EXISTS (SELECT 1 FROM risk_events WHERE id = NEW.id)
+BEGIN
+    SELECT RAISE(ABORT, 'risk_events: risk events are append-only; rows are never replaced');
+END;
+
 -- trigger risk_events_no_delete on risk_events
 CREATE TRIGGER risk_events_no_delete BEFORE DELETE ON risk_events
 BEGIN
@@ -1039,11 +1119,19 @@ BEGIN
     UPDATE settings SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE key = NEW.key;
 END;
 
--- trigger strategies_owner_fixed on strategies
-CREATE TRIGGER strategies_owner_fixed BEFORE UPDATE OF user_id ON strategies
-WHEN NEW.user_id IS NOT OLD.user_id
+-- trigger strategies_never_replaced on strategies
+CREATE TRIGGER strategies_never_replaced BEFORE INSERT ON strategies
+WHEN EXISTS (SELECT 1 FROM strategies WHERE id = NEW.id OR (user_id = NEW.user_id AND name = NEW.name))
 BEGIN
-    SELECT RAISE(ABORT, 'strategies: a strategy''s owner never changes');
+    SELECT RAISE(ABORT, 'strategies: the user already has a strategy with this id or name; strategies are never replaced');
+END;
+
+-- trigger strategies_owner_fixed on strategies
+CREATE TRIGGER strategies_owner_fixed BEFORE UPDATE OF id, user_id, name ON strategies
+WHEN NEW.id IS NOT OLD.id OR NEW.user_id IS NOT OLD.user_id
+  OR EXISTS (SELECT 1 FROM strategies WHERE id <> OLD.id AND user_id = NEW.user_id AND name = NEW.name)
+BEGIN
+    SELECT RAISE(ABORT, 'strategies: a strategy''s id and owner never change, and its name is unique for its user');
 END;
 
 -- trigger strategies_trailing_stop_ratchets on strategies
@@ -1056,7 +1144,7 @@ WHEN OLD.trailing_sl_active = 1 AND NEW.trailing_sl_active = 1 AND (
         AND (NEW.trailing_sl_current_stop IS NULL OR NEW.trailing_sl_current_stop < OLD.trailing_sl_current_stop))
     OR (OLD.trailing_sl_initial_stop IS NOT NULL AND NEW.trailing_sl_initial_stop IS NOT OLD.trailing_sl_initial_stop))
 BEGIN
-    SELECT RAISE(ABORT, 'strategies: while a trailing stop is active its peak and stop only ratchet up; set trailing_sl_active = 0 to reset it');
+    SELECT RAISE(ABORT, 'strategies: while a trailing stop is active its peak and stop only ratchet up; to reset it, set trailing_sl_active = 0 and its peak and stops to NULL in one update');
 END;
 
 -- trigger strategies_updated_at on strategies
@@ -1064,6 +1152,12 @@ CREATE TRIGGER strategies_updated_at AFTER UPDATE ON strategies
 WHEN NEW.updated_at IS OLD.updated_at
 BEGIN
     UPDATE strategies SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = NEW.id;
+END;
+
+-- trigger strategy_accounts_no_update on strategy_accounts
+CREATE TRIGGER strategy_accounts_no_update BEFORE UPDATE ON strategy_accounts
+BEGIN
+    SELECT RAISE(ABORT, 'strategy_accounts: rows are never changed; delete the row and insert a new one');
 END;
 
 -- trigger strategy_accounts_same_owner on strategy_accounts
@@ -1082,12 +1176,19 @@ END;
 
 -- trigger strategy_executions_identity_fixed on strategy_executions
 CREATE TRIGGER strategy_executions_identity_fixed
-BEFORE UPDATE OF strategy_id, run_id, leg_id, account_id, exchange, symbol, product, action, quantity ON strategy_executions
-WHEN NEW.strategy_id IS NOT OLD.strategy_id OR NEW.run_id IS NOT OLD.run_id OR NEW.leg_id IS NOT OLD.leg_id
+BEFORE UPDATE OF id, strategy_id, run_id, leg_id, account_id, exchange, symbol, product, action, quantity ON strategy_executions
+WHEN NEW.id IS NOT OLD.id OR NEW.strategy_id IS NOT OLD.strategy_id OR NEW.run_id IS NOT OLD.run_id OR NEW.leg_id IS NOT OLD.leg_id
   OR NEW.account_id IS NOT OLD.account_id OR NEW.exchange IS NOT OLD.exchange OR NEW.symbol IS NOT OLD.symbol
   OR NEW.product IS NOT OLD.product OR NEW.action IS NOT OLD.action OR NEW.quantity IS NOT OLD.quantity
 BEGIN
     SELECT RAISE(ABORT, 'strategy_executions: an execution''s strategy, account, contract, side and quantity never change');
+END;
+
+-- trigger strategy_executions_never_replaced on strategy_executions
+CREATE TRIGGER strategy_executions_never_replaced BEFORE INSERT ON strategy_executions
+WHEN EXISTS (SELECT 1 FROM strategy_executions WHERE id = NEW.id)
+BEGIN
+    SELECT RAISE(ABORT, 'strategy_executions: an execution with this id already exists; executions are never replaced');
 END;
 
 -- trigger strategy_executions_trail_ratchets on strategy_executions
@@ -1124,6 +1225,13 @@ BEGIN
     UPDATE strategy_legs SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = NEW.id;
 END;
 
+-- trigger strategy_logs_never_replaced on strategy_logs
+CREATE TRIGGER strategy_logs_never_replaced BEFORE INSERT ON strategy_logs
+WHEN EXISTS (SELECT 1 FROM strategy_logs WHERE id = NEW.id)
+BEGIN
+    SELECT RAISE(ABORT, 'strategy_logs: log lines are never replaced');
+END;
+
 -- trigger strategy_logs_no_update on strategy_logs
 CREATE TRIGGER strategy_logs_no_update BEFORE UPDATE ON strategy_logs
 BEGIN
@@ -1132,7 +1240,12 @@ END;
 
 -- trigger strategy_positions_from_trades_insert on strategy_positions
 CREATE TRIGGER strategy_positions_from_trades_insert BEFORE INSERT ON strategy_positions
-WHEN NOT EXISTS (
+WHEN EXISTS (
+    SELECT 1 FROM strategy_positions p
+     WHERE p.id = NEW.id
+        OR (p.strategy_id = NEW.strategy_id AND p.account_id = NEW.account_id AND p.exchange = NEW.exchange
+            AND p.symbol = NEW.symbol AND p.product = NEW.product AND p.last_trade_id >= NEW.last_trade_id))
+  OR NOT EXISTS (
     SELECT 1 FROM trades t JOIN orders o ON o.id = t.order_id
      WHERE t.id = NEW.last_trade_id AND o.strategy_id = NEW.strategy_id AND t.account_id = NEW.account_id
        AND t.exchange = NEW.exchange AND t.symbol = NEW.symbol AND t.product = NEW.product)
@@ -1142,8 +1255,8 @@ END;
 
 -- trigger strategy_positions_from_trades_update on strategy_positions
 CREATE TRIGGER strategy_positions_from_trades_update
-BEFORE UPDATE OF strategy_id, account_id, exchange, symbol, product, buy_qty, buy_value, sell_qty, sell_value, avg_price, realized_pnl, last_trade_id, opened_at ON strategy_positions
-WHEN NEW.last_trade_id <= OLD.last_trade_id
+BEFORE UPDATE OF id, strategy_id, account_id, exchange, symbol, product, buy_qty, buy_value, sell_qty, sell_value, avg_price, realized_pnl, last_trade_id, opened_at ON strategy_positions
+WHEN NEW.last_trade_id <= OLD.last_trade_id OR NEW.id IS NOT OLD.id
   OR NEW.strategy_id IS NOT OLD.strategy_id OR NEW.account_id IS NOT OLD.account_id
   OR NEW.exchange IS NOT OLD.exchange OR NEW.symbol IS NOT OLD.symbol OR NEW.product IS NOT OLD.product
   OR NEW.opened_at IS NOT OLD.opened_at
@@ -1183,6 +1296,24 @@ WHEN OLD.status IN ('starting', 'running', 'stopping') AND NEW.status IS NOT OLD
     OR (OLD.status = 'stopping' AND NEW.status IN ('stopped', 'failed')))
 BEGIN
     SELECT RAISE(ABORT, 'strategy_runs: status only moves forward: starting -> running -> stopping -> stopped | failed | completed');
+END;
+
+-- trigger strategy_runs_identity_fixed on strategy_runs
+CREATE TRIGGER strategy_runs_identity_fixed BEFORE UPDATE OF id, strategy_id, mode, started_at ON strategy_runs
+WHEN NEW.id IS NOT OLD.id OR NEW.strategy_id IS NOT OLD.strategy_id OR NEW.mode IS NOT OLD.mode OR NEW.started_at IS NOT OLD.started_at
+BEGIN
+    SELECT RAISE(ABORT, 'strategy_runs: a run''s id, strategy, mode and start time never change');
+END;
+
+-- trigger strategy_runs_never_replaced on strategy_runs
+CREATE TRIGGER strategy_runs_never_replaced BEFORE INSERT ON strategy_runs
+WHEN EXISTS (
+    SELECT 1 FROM strategy_runs
+     WHERE id = NEW.id
+        OR (strategy_id = NEW.strategy_id AND status IN ('starting', 'running', 'stopping')
+            AND NEW.status IN ('starting', 'running', 'stopping')))
+BEGIN
+    SELECT RAISE(ABORT, 'strategy_runs: a strategy has at most one live run, and runs are never replaced');
 END;
 
 -- trigger strategy_runs_updated_at on strategy_runs
@@ -1296,6 +1427,13 @@ BEGIN
     SELECT RAISE(ABORT, 'trades: a trade''s account, exchange, symbol, product and action must match its order');
 END;
 
+-- trigger trades_never_replaced on trades
+CREATE TRIGGER trades_never_replaced BEFORE INSERT ON trades
+WHEN EXISTS (SELECT 1 FROM trades WHERE id = NEW.id OR tradeid = NEW.tradeid)
+BEGIN
+    SELECT RAISE(ABORT, 'trades: a trade with this id already exists; trades are never replaced');
+END;
+
 -- trigger trades_no_delete on trades
 CREATE TRIGGER trades_no_delete BEFORE DELETE ON trades
 BEGIN
@@ -1373,12 +1511,27 @@ BEGIN
     INSERT INTO accounts (user_id, name, kind, broker, is_default) VALUES (NEW.id, 'sandbox', 'sandbox', 'sandbox', 1);
 END;
 
+-- trigger users_identity_fixed on users
+CREATE TRIGGER users_identity_fixed BEFORE UPDATE OF id, username ON users
+WHEN NEW.id IS NOT OLD.id
+  OR EXISTS (SELECT 1 FROM users WHERE username = NEW.username AND id <> OLD.id)
+BEGIN
+    SELECT RAISE(ABORT, 'users: a user''s id never changes and a username belongs to one user');
+END;
+
 -- trigger users_keep_an_admin on users
 CREATE TRIGGER users_keep_an_admin BEFORE UPDATE OF is_admin, is_active ON users
 WHEN OLD.is_admin = 1 AND OLD.is_active = 1 AND (NEW.is_admin = 0 OR NEW.is_active = 0)
  AND NOT EXISTS (SELECT 1 FROM users WHERE id <> OLD.id AND is_admin = 1 AND is_active = 1)
 BEGIN
     SELECT RAISE(ABORT, 'users: RealAlgo must keep at least one active admin; make another user admin first');
+END;
+
+-- trigger users_never_replaced on users
+CREATE TRIGGER users_never_replaced BEFORE INSERT ON users
+WHEN EXISTS (SELECT 1 FROM users WHERE id = NEW.id OR username = NEW.username)
+BEGIN
+    SELECT RAISE(ABORT, 'users: a user with this id or username already exists; users are never replaced');
 END;
 
 -- trigger users_no_delete on users
