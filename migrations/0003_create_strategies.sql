@@ -62,7 +62,9 @@ CREATE TABLE strategies (
 ) STRICT;
 
 -- The ratchet: a trailing stop that could move down would not be a trailing stop. To start over,
--- deactivate it (trailing_sl_active = 0 clears peak and stops) and activate it again.
+-- deactivate it and clear its peak and stops in one update (trailing_sl_active = 0 with
+-- trailing_sl_peak_pnl, trailing_sl_initial_stop and trailing_sl_current_stop set to NULL; the
+-- table's CHECK requires both together), then activate it again.
 CREATE TRIGGER strategies_trailing_stop_ratchets
 BEFORE UPDATE OF trailing_sl_peak_pnl, trailing_sl_current_stop, trailing_sl_initial_stop ON strategies
 WHEN OLD.trailing_sl_active = 1 AND NEW.trailing_sl_active = 1 AND (

@@ -59,7 +59,7 @@ WHEN EXISTS (
      WHERE id = NEW.id OR orderid = NEW.orderid
         OR (NEW.client_ref IS NOT NULL AND account_id = NEW.account_id AND client_ref = NEW.client_ref))
 BEGIN
-    SELECT RAISE(ABORT, 'orders: an order with this id (or client reference) already exists; orders are never replaced');
+    SELECT RAISE(ABORT, 'orders: an order with this id, orderid or client reference already exists; orders are never replaced');
 END;
 
 CREATE TRIGGER orders_tradable_exchange BEFORE INSERT ON orders
@@ -79,6 +79,12 @@ WHEN NEW.strategy_id IS NOT NULL
  AND (SELECT user_id FROM strategies WHERE id = NEW.strategy_id) IS NOT (SELECT user_id FROM accounts WHERE id = NEW.account_id)
 BEGIN
     SELECT RAISE(ABORT, 'orders: a strategy can only place orders on accounts of its own user');
+END;
+
+CREATE TRIGGER orders_run_of_strategy BEFORE INSERT ON orders
+WHEN NEW.run_id IS NOT NULL AND (SELECT strategy_id FROM strategy_runs WHERE id = NEW.run_id) IS NOT NEW.strategy_id
+BEGIN
+    SELECT RAISE(ABORT, 'orders: run_id must name a run of the order''s strategy');
 END;
 
 CREATE TRIGGER orders_status_is_final BEFORE UPDATE OF status ON orders
@@ -193,7 +199,7 @@ END;
 CREATE TRIGGER trades_never_replaced BEFORE INSERT ON trades
 WHEN EXISTS (SELECT 1 FROM trades WHERE id = NEW.id OR tradeid = NEW.tradeid)
 BEGIN
-    SELECT RAISE(ABORT, 'trades: a trade with this id already exists; trades are never replaced');
+    SELECT RAISE(ABORT, 'trades: a trade with this id or tradeid already exists; trades are never replaced');
 END;
 
 CREATE TRIGGER trades_no_update BEFORE UPDATE ON trades

@@ -45,6 +45,14 @@ BEGIN
     SELECT RAISE(ABORT, 'strategy_executions: an execution with this id already exists; executions are never replaced');
 END;
 
+CREATE TRIGGER strategy_executions_belong_to_strategy BEFORE INSERT ON strategy_executions
+WHEN (SELECT user_id FROM strategies WHERE id = NEW.strategy_id) IS NOT (SELECT user_id FROM accounts WHERE id = NEW.account_id)
+  OR (NEW.run_id IS NOT NULL AND (SELECT strategy_id FROM strategy_runs WHERE id = NEW.run_id) IS NOT NEW.strategy_id)
+  OR (NEW.leg_id IS NOT NULL AND (SELECT strategy_id FROM strategy_legs WHERE id = NEW.leg_id) IS NOT NEW.strategy_id)
+BEGIN
+    SELECT RAISE(ABORT, 'strategy_executions: an execution''s account, run and leg must belong to its strategy (and its user)');
+END;
+
 CREATE TRIGGER strategy_executions_final BEFORE UPDATE OF status ON strategy_executions
 WHEN OLD.status IN ('exited', 'failed') AND NEW.status IS NOT OLD.status
 BEGIN

@@ -62,6 +62,13 @@ public struct InstrumentRepository: Sendable {
             let referencePrice: Double = row["reference_price"]
 
             func list(_ symbol: String, type: InstrumentType, expiry: LocalDate, strike: Double?) throws {
+                // Simulator tokens are row ids; skip ids whose text another listing already uses as a token.
+                while try Int.fetchOne(
+                    db, sql: "SELECT 1 FROM instruments WHERE id = ? OR (exchange = ? AND token = ?)",
+                    arguments: [nextID, series.exchange.rawValue, String(nextID)]) != nil
+                {
+                    nextID += 1
+                }
                 try insert.execute(arguments: [
                     nextID, symbol, series.exchange.rawValue, series.underlying, type.rawValue, expiry.description, strike,
                     strike == nil ? nil : type.rawValue, series.lotSize, series.tickSize, series.freezeQuantity,

@@ -34,6 +34,10 @@ public final class Store: Sendable {
         /// surfaces as an error instead of a hang.
         public var busyTimeout: Duration = .seconds(5)
         public var maximumReaders = 4
+        /// Checkpoint the WAL from a background connection instead of inside commits (see
+        /// `WALCheckpointer`): for long-running processes with a steady write load (the server,
+        /// benchmarks). Short commands keep SQLite's automatic checkpoints.
+        public var backgroundCheckpointInterval: Duration?
 
         public init() {}
     }
@@ -45,12 +49,14 @@ public final class Store: Sendable {
     public let changes: ChangeFeed
     package let pool: DatabasePool
     private let observer: ChangeObserver?
+    private let checkpointer: WALCheckpointer?
 
-    private init(databaseURL: URL, pool: DatabasePool, changes: ChangeFeed, observer: ChangeObserver?) {
+    private init(databaseURL: URL, pool: DatabasePool, changes: ChangeFeed, observer: ChangeObserver?, checkpointer: WALCheckpointer?) {
         self.databaseURL = databaseURL
         self.pool = pool
         self.changes = changes
         self.observer = observer
+        self.checkpointer = checkpointer
     }
 
     /// Opens (or creates) the hub at `url`.
@@ -91,6 +97,7 @@ public final class Store: Sendable {
             if !options.readOnly {
                 try pool.writeWithoutTransaction { db in
                     try db.execute(sql: "PRAGMA synchronous = \(options.durability == .full ? "FULL" : "NORMAL")")
+                    if options.backgroundCheckpointInterval != nil { try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
                 }
             }
             try pool.read { db in try checkOwnership(db, path: path) }
@@ -109,11 +116,15 @@ public final class Store: Sendable {
             pool.add(transactionObserver: watcher, extent: .databaseLifetime)
             observer = watcher
         }
-        return Store(databaseURL: url, pool: pool, changes: changes, observer: observer)
+        let checkpointer = try options.backgroundCheckpointInterval.flatMap { interval in
+            options.readOnly ? nil : try WALCheckpointer(path: path, interval: interval)
+        }
+        return Store(databaseURL: url, pool: pool, changes: changes, observer: observer, checkpointer: checkpointer)
     }
 
     /// Closes every connection. Pending reads and writes finish first.
     public func close() throws {
+        checkpointer?.stop()
         changes.finish()
         do { try pool.close() } catch { throw StoreError.wrap(error) }
     }

@@ -19,12 +19,13 @@ struct StoreBenchmark: AsyncParsableCommand {
     @Option(help: "Ticks per transaction.") var batch = 10_000
     @Option(help: "Orders to commit, one transaction each.") var orders = 20_000
     @Option(name: .customLong("full-orders"), help: "Orders to commit with synchronous=FULL (fsync per commit).") var fullOrders = 2_000
+    @Option(help: "Concurrent callers committing orders, as concurrent API requests do.") var callers = 16
     @Option(name: .long, help: ArgumentHelp("Folder for the scratch hub (default: a new temporary folder, deleted afterwards).", valueName: "path"))
     var scratchDir: String?
     @Flag(help: "Print one JSON object of figures.") var json = false
 
     func validate() throws {
-        guard ticks > 0, batch > 0, orders > 0, fullOrders >= 0 else { throw ValidationError("counts must be positive") }
+        guard ticks > 0, batch > 0, orders > 0, fullOrders >= 0, callers > 0 else { throw ValidationError("counts must be positive") }
     }
 
     func run() async throws {
@@ -48,9 +49,20 @@ struct StoreBenchmark: AsyncParsableCommand {
         report.add("tick_insert_grdb_arguments_rows_per_s", "tick inserts (GRDB arguments)", grdbRate, unit: "rows/s")
 
         let orderRate = try await Self.measureOrders(normal.store, accountID: normal.accountID, count: orders, prefix: "N")
-        report.add("order_commits_per_s", "order commits (synchronous=NORMAL)", orderRate.perSecond, unit: "commits/s")
-        report.add("order_commit_p50_us", "order commit p50", orderRate.p50Micros, unit: "µs")
-        report.add("order_commit_p99_us", "order commit p99", orderRate.p99Micros, unit: "µs")
+        report.add("order_commits_sequential_per_s", "order commits, one caller (synchronous=NORMAL)", orderRate.perSecond, unit: "commits/s")
+        report.add("order_commit_p50_us", "order commit p50, one caller", orderRate.p50Micros, unit: "µs")
+        report.add("order_commit_p99_us", "order commit p99, one caller", orderRate.p99Micros, unit: "µs")
+        let concurrentRate = try await Self.measureConcurrentOrders(
+            normal.store, accountID: normal.accountID, count: orders, callers: callers, prefix: "C")
+        report.add("order_commits_per_s", "order commits, \(callers) concurrent callers", concurrentRate, unit: "commits/s")
+        let clock = ContinuousClock()
+        let blockingCount = min(orders, 20_000)
+        let blocking = try clock.measure {
+            for index in 0..<blockingCount {
+                try normal.store.orders.insertSynchronously(Self.benchOrder("S\(index)", accountID: normal.accountID, index: index))
+            }
+        }
+        report.add("order_commits_blocking_per_s", "order commits, blocking API on one thread", Double(blockingCount) / Self.seconds(blocking), unit: "commits/s")
         try normal.store.close()
 
         if fullOrders > 0 {
@@ -67,6 +79,7 @@ struct StoreBenchmark: AsyncParsableCommand {
         try directory.create()
         var options = Store.Options()
         options.durability = durability
+        options.backgroundCheckpointInterval = .seconds(1)  // as `realalgo serve` runs
         let store = try Store.open(at: directory.databaseURL, options: options)
         _ = try await HubMaintenance.prepare(store, today: HubMaintenance.todayInIndia(now: Int64(Date().timeIntervalSince1970)))
         // One PBKDF2 iteration: the benchmark measures the hub, not password hashing.
@@ -120,9 +133,7 @@ struct StoreBenchmark: AsyncParsableCommand {
         latencies.reserveCapacity(count)
         let started = clock.now
         for index in 0..<count {
-            let order = NewOrder(
-                orderID: "\(prefix)\(index)", accountID: accountID, strategyTag: "bench", exchange: .nse, symbol: "SBIN", instrumentID: 6,
-                action: index % 2 == 0 ? .buy : .sell, quantity: 1, priceType: .market, product: .mis)
+            let order = benchOrder("\(prefix)\(index)", accountID: accountID, index: index)
             let before = clock.now
             try await store.orders.insert(order)
             latencies.append(clock.now - before)
@@ -133,7 +144,31 @@ struct StoreBenchmark: AsyncParsableCommand {
         return OrderFigures(perSecond: Double(count) / seconds(total), p50Micros: percentile(0.50), p99Micros: percentile(0.99))
     }
 
-    private static func seconds(_ duration: Duration) -> Double {
+    /// Throughput when `callers` tasks commit orders at once, each awaiting its own commit.
+    private static func measureConcurrentOrders(_ store: Store, accountID: Int64, count: Int, callers: Int, prefix: String) async throws -> Double {
+        let clock = ContinuousClock()
+        let elapsed = try await clock.measure {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for caller in 0..<callers {
+                    group.addTask {
+                        for index in stride(from: caller, to: count, by: callers) {
+                            try await store.orders.insert(benchOrder("\(prefix)\(index)", accountID: accountID, index: index))
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+        return Double(count) / seconds(elapsed)
+    }
+
+    static func benchOrder(_ orderID: String, accountID: Int64, index: Int) -> NewOrder {
+        NewOrder(
+            orderID: orderID, accountID: accountID, strategyTag: "bench", exchange: .nse, symbol: "SBIN", instrumentID: 6,
+            action: index % 2 == 0 ? .buy : .sell, quantity: 1, priceType: .market, product: .mis)
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

@@ -149,7 +149,7 @@ struct StoreTests {
             let duplicate = try await #require(throws: StoreError.self) {
                 try await store.orders.insert(NewOrder(orderID: "250001", accountID: 1, exchange: .nse, symbol: "SBIN", action: .buy, quantity: 5, priceType: .market, product: .cnc))
             }
-            #expect(duplicate.message.contains("an order with this id (or client reference) already exists"))
+            #expect(duplicate.message.contains("an order with this id, orderid or client reference already exists"))
             #expect(try await store.orders.count() == 1)
         }
     }

@@ -973,13 +973,20 @@ WHEN EXISTS (
      WHERE id = NEW.id OR orderid = NEW.orderid
         OR (NEW.client_ref IS NOT NULL AND account_id = NEW.account_id AND client_ref = NEW.client_ref))
 BEGIN
-    SELECT RAISE(ABORT, 'orders: an order with this id (or client reference) already exists; orders are never replaced');
+    SELECT RAISE(ABORT, 'orders: an order with this id, orderid or client reference already exists; orders are never replaced');
 END;
 
 -- trigger orders_no_delete on orders
 CREATE TRIGGER orders_no_delete BEFORE DELETE ON orders
 BEGIN
     SELECT RAISE(ABORT, 'orders: orders are never deleted; cancel an open order instead');
+END;
+
+-- trigger orders_run_of_strategy on orders
+CREATE TRIGGER orders_run_of_strategy BEFORE INSERT ON orders
+WHEN NEW.run_id IS NOT NULL AND (SELECT strategy_id FROM strategy_runs WHERE id = NEW.run_id) IS NOT NEW.strategy_id
+BEGIN
+    SELECT RAISE(ABORT, 'orders: run_id must name a run of the order''s strategy');
 END;
 
 -- trigger orders_start_unfilled on orders
@@ -1165,6 +1172,15 @@ CREATE TRIGGER strategy_accounts_same_owner BEFORE INSERT ON strategy_accounts
 WHEN (SELECT user_id FROM strategies WHERE id = NEW.strategy_id) IS NOT (SELECT user_id FROM accounts WHERE id = NEW.account_id)
 BEGIN
     SELECT RAISE(ABORT, 'strategy_accounts: a strategy can only trade accounts of its own user');
+END;
+
+-- trigger strategy_executions_belong_to_strategy on strategy_executions
+CREATE TRIGGER strategy_executions_belong_to_strategy BEFORE INSERT ON strategy_executions
+WHEN (SELECT user_id FROM strategies WHERE id = NEW.strategy_id) IS NOT (SELECT user_id FROM accounts WHERE id = NEW.account_id)
+  OR (NEW.run_id IS NOT NULL AND (SELECT strategy_id FROM strategy_runs WHERE id = NEW.run_id) IS NOT NEW.strategy_id)
+  OR (NEW.leg_id IS NOT NULL AND (SELECT strategy_id FROM strategy_legs WHERE id = NEW.leg_id) IS NOT NEW.strategy_id)
+BEGIN
+    SELECT RAISE(ABORT, 'strategy_executions: an execution''s account, run and leg must belong to its strategy (and its user)');
 END;
 
 -- trigger strategy_executions_final on strategy_executions
@@ -1431,7 +1447,7 @@ END;
 CREATE TRIGGER trades_never_replaced BEFORE INSERT ON trades
 WHEN EXISTS (SELECT 1 FROM trades WHERE id = NEW.id OR tradeid = NEW.tradeid)
 BEGIN
-    SELECT RAISE(ABORT, 'trades: a trade with this id already exists; trades are never replaced');
+    SELECT RAISE(ABORT, 'trades: a trade with this id or tradeid already exists; trades are never replaced');
 END;
 
 -- trigger trades_no_delete on trades
