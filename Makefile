@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 ARGS ?=
 
-.PHONY: run test build release e2e venv bench clean
+.PHONY: run test build release e2e venv bench lint format clean
 
 ## Build a release binary and serve the embedded default (data in ./data, http://127.0.0.1:5000).
 run:
@@ -12,9 +12,16 @@ run:
 	$(SWIFT) build -c release
 	./.build/release/realalgo serve $(ARGS)
 
-## The whole suite: Swift unit and integration tests, then the end-to-end tests against the binary.
-test: build e2e
+## The whole suite: format check, Swift unit and integration tests, end-to-end tests against the binary.
+test: lint build e2e
 	$(SWIFT) test --skip-build
+
+## The house format (.swift-format); `make format` applies it.
+lint:
+	$(SWIFT) format lint --strict -r Sources Tests Tools Plugins Package.swift
+
+format:
+	$(SWIFT) format -i -r Sources Tests Tools Plugins Package.swift
 
 build:
 	@scripts/ensure-deps.sh test

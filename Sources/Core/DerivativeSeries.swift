@@ -60,7 +60,8 @@ public struct DerivativeSeries: Sendable, Hashable {
 
     /// Every option expiry listed on `date`: the weeklies and the monthlies, without repeats.
     public func optionExpiries(onOrAfter date: LocalDate, calendar: TradingCalendar) -> [LocalDate] {
-        let all = weeklyExpiries(onOrAfter: date, calendar: calendar)
+        let all =
+            weeklyExpiries(onOrAfter: date, calendar: calendar)
             + monthlyExpiries(onOrAfter: date, count: monthlyExpiries, calendar: calendar)
         return Array(Set(all)).sorted()
     }

@@ -42,7 +42,9 @@ public enum Digest {
             saltBytes.withUnsafeBufferPointer { s in
                 output.withUnsafeMutableBufferPointer { out in
                     p.withMemoryRebound(to: CChar.self) { pc in
-                        PKCS5_PBKDF2_HMAC(pc.baseAddress, Int32(pc.count), s.baseAddress, Int32(s.count), Int32(iterations), EVP_sha256(), Int32(length), out.baseAddress)
+                        PKCS5_PBKDF2_HMAC(
+                            pc.baseAddress, Int32(pc.count), s.baseAddress, Int32(s.count), Int32(iterations), EVP_sha256(), Int32(length),
+                            out.baseAddress)
                     }
                 }
             }

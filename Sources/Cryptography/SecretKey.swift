@@ -21,7 +21,9 @@ public struct SecretKey: Sendable {
     /// Loads the key from the environment or the data directory, creating the file if neither exists.
     /// - Parameter create: when false, a missing key file is an error instead of being created.
     /// - Throws: ``CryptographyError`` with code `.secretKey` and a message naming the file.
-    public static func load(dataDirectory: URL, environment: [String: String] = ProcessInfo.processInfo.environment, create: Bool = true) throws -> SecretKey {
+    public static func load(dataDirectory: URL, environment: [String: String] = ProcessInfo.processInfo.environment, create: Bool = true) throws
+        -> SecretKey
+    {
         if let text = environment[environmentVariable], !text.isEmpty {
             guard let bytes = [UInt8](hexString: text.trimmingCharacters(in: .whitespacesAndNewlines)), bytes.count == 32 else {
                 throw CryptographyError(.secretKey, "\(environmentVariable) must be 64 hexadecimal characters (32 bytes)")

@@ -73,7 +73,8 @@ public struct APIKeyRepository: Sendable {
                 guard try Int.fetchOne(db, sql: "SELECT 1 FROM users WHERE username = ?", arguments: [username]) != nil else {
                     throw StoreError(.notFound, "no user named '\(username)'")
                 }
-                return try Row.fetchAll(db, sql: Self.selectInfo + " WHERE u.username = ? ORDER BY k.id", arguments: [username]).map(APIKeyInfo.init(row:))
+                return try Row.fetchAll(db, sql: Self.selectInfo + " WHERE u.username = ? ORDER BY k.id", arguments: [username]).map(
+                    APIKeyInfo.init(row:))
             }
             return try Row.fetchAll(db, sql: Self.selectInfo + " ORDER BY k.id").map(APIKeyInfo.init(row:))
         }

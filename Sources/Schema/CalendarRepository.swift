@@ -34,18 +34,22 @@ public struct CalendarRepository: Sendable {
                     squareOffTime: (row["square_off_time"] as String?).flatMap { TimeOfDay($0) },
                     sessions: sessionsByTemplate[row["id"]] ?? [])
             }
-        let holidays = try Row.fetchAll(db, sql: "SELECT holiday_date, exchange, description, open_from, open_until FROM market_holidays WHERE holiday_type = 'trading'")
-            .compactMap { row -> TradingCalendar.Holiday? in
-                guard let date = LocalDate(iso: row["holiday_date"] as String) else { return nil }
-                let openWindow = (row["open_from"] as String?).flatMap { from in window(from, row["open_until"]) }
-                return TradingCalendar.Holiday(date: date, exchange: ExchangeCode(rawValue: row["exchange"]), description: row["description"], openWindow: openWindow)
-            }
+        let holidays = try Row.fetchAll(
+            db, sql: "SELECT holiday_date, exchange, description, open_from, open_until FROM market_holidays WHERE holiday_type = 'trading'"
+        )
+        .compactMap { row -> TradingCalendar.Holiday? in
+            guard let date = LocalDate(iso: row["holiday_date"] as String) else { return nil }
+            let openWindow = (row["open_from"] as String?).flatMap { from in window(from, row["open_until"]) }
+            return TradingCalendar.Holiday(
+                date: date, exchange: ExchangeCode(rawValue: row["exchange"]), description: row["description"], openWindow: openWindow)
+        }
         let specials = try Row.fetchAll(db, sql: "SELECT session_date, exchange, name, session_type, start_time, end_time FROM special_sessions")
             .compactMap { row -> TradingCalendar.SpecialSession? in
                 guard let date = LocalDate(iso: row["session_date"] as String), let type = SessionType(rawValue: row["session_type"]),
                     let window = window(row["start_time"], row["end_time"])
                 else { return nil }
-                return TradingCalendar.SpecialSession(date: date, exchange: ExchangeCode(rawValue: row["exchange"]), name: row["name"], type: type, window: window)
+                return TradingCalendar.SpecialSession(
+                    date: date, exchange: ExchangeCode(rawValue: row["exchange"]), name: row["name"], type: type, window: window)
             }
         return TradingCalendar(templates: templates, holidays: holidays, specialSessions: specials)
     }

@@ -1,6 +1,6 @@
+import Cryptography
 // SPDX-License-Identifier: Apache-2.0
 public import Foundation
-import Cryptography
 
 /// One schema change: a file of SQL named `NNNN_verb_object.sql`, identified by its name and
 /// fingerprinted by the SHA-256 of its text.

@@ -72,7 +72,8 @@ public struct MigrationRunner: Sendable {
                 }
                 let violations = try Row.fetchAll(db, sql: "PRAGMA foreign_key_check")
                 guard violations.isEmpty else {
-                    throw StoreError(.migrationFailed, "migration \(migration.name) left \(violations.count) foreign-key violations and was rolled back")
+                    throw StoreError(
+                        .migrationFailed, "migration \(migration.name) left \(violations.count) foreign-key violations and was rolled back")
                 }
                 try db.execute(sql: "PRAGMA application_id = \(Store.applicationID)")
                 try db.execute(
@@ -97,19 +98,23 @@ public struct MigrationRunner: Sendable {
         if let newer = applied.keys.sorted().first(where: { known[$0] == nil }) {
             throw StoreError(
                 .newerSchema,
-                "this database was migrated by a newer RealAlgo (\(applied[newer]?.version ?? "unknown version") applied \(newer), which this \(RealAlgoVersion.current) binary does not have); upgrade realalgo or use a backup made for this version")
+                "this database was migrated by a newer RealAlgo (\(applied[newer]?.version ?? "unknown version") applied \(newer), which this \(RealAlgoVersion.current) binary does not have); upgrade realalgo or use a backup made for this version"
+            )
         }
         for (name, record) in applied.sorted(by: { $0.key < $1.key }) {
             guard let migration = known[name], migration.checksum != record.checksum else { continue }
             throw StoreError(
                 .migrationChanged,
-                "migration \(name) was changed after it was applied (recorded checksum \(record.checksum.prefix(12))…, the file now hashes to \(migration.checksum.prefix(12))…); never edit a shipped migration: restore the original file and put the change in a new migration")
+                "migration \(name) was changed after it was applied (recorded checksum \(record.checksum.prefix(12))…, the file now hashes to \(migration.checksum.prefix(12))…); never edit a shipped migration: restore the original file and put the change in a new migration"
+            )
         }
         let pendingBeforeApplied = migrations.lazy.filter { applied[$0.name] == nil }.first { pending in
             applied.keys.contains { $0 > pending.name }
         }
         if let gap = pendingBeforeApplied {
-            throw StoreError(.migrationChanged, "migration \(gap.name) is pending but a later migration is already applied; migrations must be applied in name order")
+            throw StoreError(
+                .migrationChanged,
+                "migration \(gap.name) is pending but a later migration is already applied; migrations must be applied in name order")
         }
     }
 

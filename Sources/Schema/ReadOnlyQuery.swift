@@ -64,7 +64,8 @@ public enum ReadOnlyQuery {
     ///   for SQL that does not compile, `.queryTimeout`, `.missingDatabase`.
     public static func run(_ sql: String, databaseURL: URL, limits: Limits = Limits()) throws -> QueryResult {
         guard FileManager.default.fileExists(atPath: databaseURL.path) else {
-            throw StoreError(.missingDatabase, "no RealAlgo database at \(databaseURL.path); run `realalgo migrate` (or `realalgo serve`) to create it")
+            throw StoreError(
+                .missingDatabase, "no RealAlgo database at \(databaseURL.path); run `realalgo migrate` (or `realalgo serve`) to create it")
         }
         var connection: OpaquePointer?
         // NOMUTEX: this connection lives and dies inside this call, on one thread.
@@ -119,7 +120,9 @@ public enum ReadOnlyQuery {
             if status == SQLITE_DONE { break }
             guard status == SQLITE_ROW else {
                 if (status & 0xff) == SQLITE_INTERRUPT {
-                    throw StoreError(.queryTimeout, "the query ran longer than \(limits.timeout) and was stopped; narrow it or raise the time limit", sqliteCode: status)
+                    throw StoreError(
+                        .queryTimeout, "the query ran longer than \(limits.timeout) and was stopped; narrow it or raise the time limit",
+                        sqliteCode: status)
                 }
                 throw StoreError(.invalidQuery, "SQL error: \(String(cString: sqlite3_errmsg(db)))", sqliteCode: status)
             }
@@ -142,12 +145,14 @@ public enum ReadOnlyQuery {
         guard status == SQLITE_ROW else {
             let message = String(cString: sqlite3_errmsg(db))
             if (status & 0xff) == SQLITE_NOTADB || (status & 0xff) == SQLITE_CORRUPT {
-                throw StoreError(.notADatabase, "\(path) is not a SQLite database or is corrupt (\(message)); restore it from a backup", sqliteCode: status)
+                throw StoreError(
+                    .notADatabase, "\(path) is not a SQLite database or is corrupt (\(message)); restore it from a backup", sqliteCode: status)
             }
             throw StoreError(.other, "cannot read \(path): \(message)", sqliteCode: status)
         }
         guard sqlite3_column_int(statement, 0) == Store.applicationID else {
-            throw StoreError(.notRealAlgo, "\(path) is not a RealAlgo hub (its application_id is not RealAlgo's); point --data-dir at a RealAlgo data folder")
+            throw StoreError(
+                .notRealAlgo, "\(path) is not a RealAlgo hub (its application_id is not RealAlgo's); point --data-dir at a RealAlgo data folder")
         }
     }
 
@@ -206,14 +211,16 @@ private func authorize(
             return SQLITE_OK
         }
         if secondText != nil, ReadOnlyQuery.readOnlyPragmasWithArgument.contains(name) { return SQLITE_OK }
-        guardrail.denial = "read-only: PRAGMA \(name)\(secondText.map { " = \($0)" } ?? "") is not allowed; only read-only pragmas such as table_info run here"
+        guardrail.denial =
+            "read-only: PRAGMA \(name)\(secondText.map { " = \($0)" } ?? "") is not allowed; only read-only pragmas such as table_info run here"
         return SQLITE_DENY
     case SQLITE_ATTACH, SQLITE_DETACH:
         guardrail.denial = "read-only: ATTACH and DETACH are not allowed; queries here read the RealAlgo hub only"
         return SQLITE_DENY
     default:
         let target = [firstText, secondText].compactMap { $0 }.first { !$0.isEmpty && !$0.hasPrefix("sqlite_") }
-        guardrail.denial = "read-only: \(actionName(action))\(target.map { " on \($0)" } ?? "") is not allowed; queries here only read the hub (change data through the API or the realalgo commands)"
+        guardrail.denial =
+            "read-only: \(actionName(action))\(target.map { " on \($0)" } ?? "") is not allowed; queries here only read the hub (change data through the API or the realalgo commands)"
         return SQLITE_DENY
     }
 }

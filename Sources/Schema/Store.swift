@@ -79,7 +79,9 @@ public final class Store: Sendable {
         } else if !options.readOnly {
             let folder = url.deletingLastPathComponent().path
             guard files.isWritableFile(atPath: path), files.isWritableFile(atPath: folder) else {
-                throw StoreError(.readOnly, "\(path) is read-only: RealAlgo needs write access to the database file and its folder \(folder) (WAL files live next to it)")
+                throw StoreError(
+                    .readOnly,
+                    "\(path) is read-only: RealAlgo needs write access to the database file and its folder \(folder) (WAL files live next to it)")
             }
         }
 
@@ -154,7 +156,8 @@ public final class Store: Sendable {
         let applicationID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
         if applicationID == Store.applicationID { return }
         guard applicationID == 0 else {
-            throw StoreError(.notRealAlgo, "\(path) is a SQLite database of another application (application_id \(applicationID)), not a RealAlgo hub")
+            throw StoreError(
+                .notRealAlgo, "\(path) is a SQLite database of another application (application_id \(applicationID)), not a RealAlgo hub")
         }
         let foreignTables = try String.fetchAll(
             db,
@@ -166,16 +169,23 @@ public final class Store: Sendable {
         guard foreignTables.isEmpty else {
             throw StoreError(
                 .notRealAlgo,
-                "\(path) is a SQLite database but not a RealAlgo hub (it has tables such as \(foreignTables.joined(separator: ", "))); point --data-dir at another folder")
+                "\(path) is a SQLite database but not a RealAlgo hub (it has tables such as \(foreignTables.joined(separator: ", "))); point --data-dir at another folder"
+            )
         }
     }
 
     private static func describeOpenFailure(_ error: DatabaseError, path: String) -> StoreError {
         switch error.resultCode {
         case .SQLITE_NOTADB, .SQLITE_CORRUPT:
-            StoreError(.notADatabase, "\(path) is not a SQLite database or is corrupt (\(error.message ?? "unreadable")); restore it from a backup (`realalgo backup`) or move it aside", sqliteCode: error.extendedResultCode.rawValue)
+            StoreError(
+                .notADatabase,
+                "\(path) is not a SQLite database or is corrupt (\(error.message ?? "unreadable")); restore it from a backup (`realalgo backup`) or move it aside",
+                sqliteCode: error.extendedResultCode.rawValue)
         case .SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_PERM:
-            StoreError(.readOnly, "cannot open \(path) (\(error.message ?? "permission denied")); check that the file and its folder are readable and writable", sqliteCode: error.extendedResultCode.rawValue)
+            StoreError(
+                .readOnly,
+                "cannot open \(path) (\(error.message ?? "permission denied")); check that the file and its folder are readable and writable",
+                sqliteCode: error.extendedResultCode.rawValue)
         default:
             StoreError(error)
         }

@@ -58,7 +58,8 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         case .SQLITE_CONSTRAINT: self.init(.constraint, message, sqliteCode: extended)
         case .SQLITE_BUSY, .SQLITE_LOCKED: self.init(.busy, "the database is busy: \(message)", sqliteCode: extended)
         case .SQLITE_READONLY: self.init(.readOnly, "the database is read-only: \(message)", sqliteCode: extended)
-        case .SQLITE_NOTADB, .SQLITE_CORRUPT: self.init(.notADatabase, "the file is not a SQLite database or is corrupt: \(message)", sqliteCode: extended)
+        case .SQLITE_NOTADB, .SQLITE_CORRUPT:
+            self.init(.notADatabase, "the file is not a SQLite database or is corrupt: \(message)", sqliteCode: extended)
         default: self.init(.other, message, sqliteCode: extended)
         }
     }

@@ -32,7 +32,8 @@ final class WALCheckpointer: @unchecked Sendable {
         connection = handle
         let timer = DispatchSource.makeTimerSource(queue: queue)
         let milliseconds = Int(interval.components.seconds * 1000 + interval.components.attoseconds / 1_000_000_000_000_000)
-        timer.schedule(deadline: .now() + .milliseconds(milliseconds), repeating: .milliseconds(milliseconds), leeway: .milliseconds(milliseconds / 10))
+        timer.schedule(
+            deadline: .now() + .milliseconds(milliseconds), repeating: .milliseconds(milliseconds), leeway: .milliseconds(milliseconds / 10))
         timer.setEventHandler { [weak self] in self?.checkpoint() }
         self.timer = timer
         timer.resume()

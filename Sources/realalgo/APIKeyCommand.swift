@@ -45,8 +45,10 @@ struct APIKeyCommand: AsyncParsableCommand {
                 let result = QueryResult(
                     columns: ["id", "user", "name", "prefix", "created_at", "last_used_at", "revoked_at"],
                     rows: keys.map { key in
-                        [.integer(key.id), .text(key.username), .text(key.name), .text(key.prefix), .text(key.createdAt),
-                         key.lastUsedAt.map(SQLValue.text) ?? .null, key.revokedAt.map(SQLValue.text) ?? .null]
+                        [
+                            .integer(key.id), .text(key.username), .text(key.name), .text(key.prefix), .text(key.createdAt),
+                            key.lastUsedAt.map(SQLValue.text) ?? .null, key.revokedAt.map(SQLValue.text) ?? .null,
+                        ]
                     },
                     truncated: false)
                 FileHandle.standardOutput.write(Data(QueryResultFormatter.render(result, as: format).utf8))

@@ -14,11 +14,15 @@ struct MigrateCommand: AsyncParsableCommand {
     @Flag(help: "List every migration and its state instead of applying anything.")
     var status = false
 
-    @Option(name: .customLong("migrations-dir"), help: ArgumentHelp("Use the .sql files of this folder instead of the built-in migrations (for developing a new migration).", valueName: "path"))
+    @Option(
+        name: .customLong("migrations-dir"),
+        help: ArgumentHelp(
+            "Use the .sql files of this folder instead of the built-in migrations (for developing a new migration).", valueName: "path"))
     var migrationsDirectory: String?
 
     func run() async throws {
-        let runner = try MigrationRunner(migrations: migrationsDirectory.map { try Migration.load(from: URL(fileURLWithPath: $0)) } ?? Migration.embedded)
+        let runner = try MigrationRunner(
+            migrations: migrationsDirectory.map { try Migration.load(from: URL(fileURLWithPath: $0)) } ?? Migration.embedded)
         let directory = data.dataDirectory
         if status {
             var options = Store.Options()

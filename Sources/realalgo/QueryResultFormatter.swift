@@ -25,12 +25,13 @@ enum QueryResultFormatter {
             }.joined(separator: " | ").trimmingTrailingSpaces()
         }
         let numeric = result.columns.indices.map { column in
-            !result.rows.isEmpty && result.rows.allSatisfy {
-                switch $0[column] {
-                case .integer, .real, .null: true
-                default: false
+            !result.rows.isEmpty
+                && result.rows.allSatisfy {
+                    switch $0[column] {
+                    case .integer, .real, .null: true
+                    default: false
+                    }
                 }
-            }
         }
         var output = [line(result.columns, numeric: Array(repeating: false, count: result.columns.count))]
         output.append(widths.map { String(repeating: "-", count: $0) }.joined(separator: "-+-"))

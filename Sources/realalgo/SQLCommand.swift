@@ -9,7 +9,9 @@ struct SQLCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sql",
         abstract: "Run a read-only SQL query against the hub.",
-        discussion: "Examples:\n  realalgo sql \"SELECT * FROM daily_pnl ORDER BY trade_date DESC LIMIT 10\"\n  realalgo sql --format csv \"SELECT * FROM trade_journal\" > journal.csv")
+        discussion:
+            "Examples:\n  realalgo sql \"SELECT * FROM daily_pnl ORDER BY trade_date DESC LIMIT 10\"\n  realalgo sql --format csv \"SELECT * FROM trade_journal\" > journal.csv"
+    )
 
     @OptionGroup var data: DataDirOptions
 

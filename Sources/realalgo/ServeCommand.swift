@@ -86,7 +86,8 @@ struct ServeCommand: AsyncParsableCommand {
         if !report.appliedMigrations.isEmpty {
             logger.info("applied migrations", metadata: ["migrations": "\(report.appliedMigrations.joined(separator: ", "))"])
         }
-        logger.info("instrument master rolled", metadata: ["listed": "\(report.roll.listed)", "retired": "\(report.roll.retired)", "date": "\(today)"])
+        logger.info(
+            "instrument master rolled", metadata: ["listed": "\(report.roll.listed)", "retired": "\(report.roll.retired)", "date": "\(today)"])
         if case .failure(let error) = LuaRuntime.selfCheck() {
             throw ValidationError("the Lua runtime failed its self-check: \(error.message)")
         }

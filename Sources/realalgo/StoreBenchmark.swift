@@ -62,7 +62,9 @@ struct StoreBenchmark: AsyncParsableCommand {
                 try normal.store.orders.insertSynchronously(Self.benchOrder("S\(index)", accountID: normal.accountID, index: index))
             }
         }
-        report.add("order_commits_blocking_per_s", "order commits, blocking API on one thread", Double(blockingCount) / Self.seconds(blocking), unit: "commits/s")
+        report.add(
+            "order_commits_blocking_per_s", "order commits, blocking API on one thread", Double(blockingCount) / Self.seconds(blocking),
+            unit: "commits/s")
         try normal.store.close()
 
         if fullOrders > 0 {

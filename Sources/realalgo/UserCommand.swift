@@ -67,8 +67,10 @@ struct UserCommand: AsyncParsableCommand {
                 let result = QueryResult(
                     columns: ["id", "username", "admin", "active", "created_at", "last_login_at"],
                     rows: users.map { user in
-                        [.integer(user.id), .text(user.username), .integer(user.isAdmin ? 1 : 0), .integer(user.isActive ? 1 : 0),
-                         .text(user.createdAt), user.lastLoginAt.map(SQLValue.text) ?? .null]
+                        [
+                            .integer(user.id), .text(user.username), .integer(user.isAdmin ? 1 : 0), .integer(user.isActive ? 1 : 0),
+                            .text(user.createdAt), user.lastLoginAt.map(SQLValue.text) ?? .null,
+                        ]
                     },
                     truncated: false)
                 FileHandle.standardOutput.write(Data(QueryResultFormatter.render(result, as: format).utf8))

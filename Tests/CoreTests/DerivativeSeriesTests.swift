@@ -12,7 +12,9 @@ struct DerivativeSeriesTests {
             .init(
                 exchange: .nfo, name: "F&O", squareOffTime: nil,
                 sessions: (1...5).map {
-                    .init(isoWeekday: $0, type: .normal, window: .init(start: TimeOfDay("09:15")!, end: TimeOfDay("15:30")!), validFrom: date("0001-01-01"), validUntil: date("9999-12-31"))
+                    .init(
+                        isoWeekday: $0, type: .normal, window: .init(start: TimeOfDay("09:15")!, end: TimeOfDay("15:30")!),
+                        validFrom: date("0001-01-01"), validUntil: date("9999-12-31"))
                 })
         ],
         holidays: [.init(date: date("2026-11-24"), exchange: .nfo, description: "Guru Nanak Jayanti", openWindow: nil)],
@@ -22,20 +24,24 @@ struct DerivativeSeriesTests {
         underlying: "NIFTY", exchange: .nfo, lotSize: 65, tickSize: 0.05, freezeQuantity: 1800, strikeStep: 50, strikesEachSide: 2,
         expiryWeekday: 2, weeklyExpiries: 4, monthlyExpiries: 3, futureExpiries: 3)
 
-    @Test("weekly expiries move off holidays and drop ones already past", arguments: [
-        ("2026-11-21", ["2026-11-23", "2026-12-01", "2026-12-08", "2026-12-15"]),
-        ("2026-11-23", ["2026-11-23", "2026-12-01", "2026-12-08", "2026-12-15"]),
-        ("2026-11-24", ["2026-12-01", "2026-12-08", "2026-12-15", "2026-12-22"]),
-        ("2026-12-01", ["2026-12-01", "2026-12-08", "2026-12-15", "2026-12-22"]),
-    ])
+    @Test(
+        "weekly expiries move off holidays and drop ones already past",
+        arguments: [
+            ("2026-11-21", ["2026-11-23", "2026-12-01", "2026-12-08", "2026-12-15"]),
+            ("2026-11-23", ["2026-11-23", "2026-12-01", "2026-12-08", "2026-12-15"]),
+            ("2026-11-24", ["2026-12-01", "2026-12-08", "2026-12-15", "2026-12-22"]),
+            ("2026-12-01", ["2026-12-01", "2026-12-08", "2026-12-15", "2026-12-22"]),
+        ])
     func weeklies(today: String, expected: [String]) {
         #expect(Self.nifty.weeklyExpiries(onOrAfter: Self.date(today), calendar: Self.calendar).map(\.description) == expected)
     }
 
-    @Test("monthly expiries are the last Tuesday, moved off holidays", arguments: [
-        ("2026-11-21", ["2026-11-23", "2026-12-29", "2027-01-26"]),
-        ("2026-11-24", ["2026-12-29", "2027-01-26", "2027-02-23"]),
-    ])
+    @Test(
+        "monthly expiries are the last Tuesday, moved off holidays",
+        arguments: [
+            ("2026-11-21", ["2026-11-23", "2026-12-29", "2027-01-26"]),
+            ("2026-11-24", ["2026-12-29", "2027-01-26", "2027-02-23"]),
+        ])
     func monthlies(today: String, expected: [String]) {
         #expect(Self.nifty.monthlyExpiries(onOrAfter: Self.date(today), count: 3, calendar: Self.calendar).map(\.description) == expected)
     }

@@ -4,10 +4,12 @@ import Testing
 
 @Suite("LocalDate")
 struct LocalDateTests {
-    @Test("known dates convert both ways", arguments: [
-        ("1970-01-01", 0, 4), ("2000-02-29", 11_016, 2), ("2025-10-21", 20_382, 2), ("2026-11-24", 20_781, 2),
-        ("1969-12-31", -1, 3), ("2100-03-01", 47_541, 1), ("0001-01-01", -719_162, 1),
-    ])
+    @Test(
+        "known dates convert both ways",
+        arguments: [
+            ("1970-01-01", 0, 4), ("2000-02-29", 11_016, 2), ("2025-10-21", 20_382, 2), ("2026-11-24", 20_781, 2),
+            ("1969-12-31", -1, 3), ("2100-03-01", 47_541, 1), ("0001-01-01", -719_162, 1),
+        ])
     func conversions(text: String, days: Int, weekday: Int) throws {
         let date = try #require(LocalDate(iso: text))
         #expect(date.daysSinceEpoch == days)
@@ -28,7 +30,11 @@ struct LocalDateTests {
         }
     }
 
-    @Test("malformed and impossible dates are rejected", arguments: ["2026-02-29", "2026-13-01", "2026-00-10", "2026-1-01", "26-01-01", "2026/01/01", "2026-01-01T00:00", "", "abcd-ef-gh", "2026-04-31"])
+    @Test(
+        "malformed and impossible dates are rejected",
+        arguments: [
+            "2026-02-29", "2026-13-01", "2026-00-10", "2026-1-01", "26-01-01", "2026/01/01", "2026-01-01T00:00", "", "abcd-ef-gh", "2026-04-31",
+        ])
     func rejects(text: String) {
         #expect(LocalDate(iso: text) == nil)
     }
@@ -40,7 +46,11 @@ struct LocalDateTests {
         #expect(date.masterForm == "03-NOV-26")
     }
 
-    @Test("last weekday of a month", arguments: [("2026-11-05", 2, "2026-11-24"), ("2026-12-31", 2, "2026-12-29"), ("2026-02-01", 4, "2026-02-26"), ("2026-09-30", 3, "2026-09-30")])
+    @Test(
+        "last weekday of a month",
+        arguments: [
+            ("2026-11-05", 2, "2026-11-24"), ("2026-12-31", 2, "2026-12-29"), ("2026-02-01", 4, "2026-02-26"), ("2026-09-30", 3, "2026-09-30"),
+        ])
     func lastWeekday(from: String, weekday: Int, expected: String) throws {
         #expect(try #require(LocalDate(iso: from)).lastWeekdayOfMonth(weekday).description == expected)
     }

@@ -15,9 +15,15 @@ struct TradingCalendarTests {
                 exchange: .nse, name: "test", squareOffTime: TimeOfDay("15:15"),
                 sessions: (1...5).flatMap { day in
                     [
-                        TradingCalendar.Session(isoWeekday: day, type: .preOpen, window: window("09:00", "09:08"), validFrom: date("0001-01-01"), validUntil: date("9999-12-31")),
-                        TradingCalendar.Session(isoWeekday: day, type: .normal, window: window("09:15", "15:30"), validFrom: date("0001-01-01"), validUntil: date("2026-05-31")),
-                        TradingCalendar.Session(isoWeekday: day, type: .normal, window: window("09:15", "15:00"), validFrom: date("2026-06-01"), validUntil: date("9999-12-31")),
+                        TradingCalendar.Session(
+                            isoWeekday: day, type: .preOpen, window: window("09:00", "09:08"), validFrom: date("0001-01-01"),
+                            validUntil: date("9999-12-31")),
+                        TradingCalendar.Session(
+                            isoWeekday: day, type: .normal, window: window("09:15", "15:30"), validFrom: date("0001-01-01"),
+                            validUntil: date("2026-05-31")),
+                        TradingCalendar.Session(
+                            isoWeekday: day, type: .normal, window: window("09:15", "15:00"), validFrom: date("2026-06-01"),
+                            validUntil: date("9999-12-31")),
                     ]
                 })
         ],
@@ -31,15 +37,17 @@ struct TradingCalendarTests {
             .init(date: date("2026-02-01"), exchange: .nse, name: "Budget", type: .normal, window: window("09:15", "15:30")),
         ])
 
-    @Test("which windows are open on a day", arguments: [
-        ("2026-03-02", ["pre_open 09:00–09:08", "normal 09:15–15:30"]),
-        ("2026-06-02", ["pre_open 09:00–09:08", "normal 09:15–15:00"]),
-        ("2026-03-03", []),
-        ("2026-03-26", ["normal 17:00–23:55"]),
-        ("2025-10-21", ["normal 13:45–14:45"]),
-        ("2026-02-01", ["normal 09:15–15:30"]),
-        ("2026-03-07", []),
-    ])
+    @Test(
+        "which windows are open on a day",
+        arguments: [
+            ("2026-03-02", ["pre_open 09:00–09:08", "normal 09:15–15:30"]),
+            ("2026-06-02", ["pre_open 09:00–09:08", "normal 09:15–15:00"]),
+            ("2026-03-03", []),
+            ("2026-03-26", ["normal 17:00–23:55"]),
+            ("2025-10-21", ["normal 13:45–14:45"]),
+            ("2026-02-01", ["normal 09:15–15:30"]),
+            ("2026-03-07", []),
+        ])
     func windows(day: String, expected: [String]) {
         let open = Self.calendar.openWindows(on: Self.date(day), exchange: .nse).map { "\($0.type.rawValue) \($0.window)" }
         #expect(open == expected)
@@ -61,10 +69,12 @@ struct TradingCalendarTests {
         #expect(Self.calendar.tradingDay(onOrBefore: Self.date("2026-03-02"), on: .mcx) == nil)
     }
 
-    @Test("open at an instant: the session is half-open and in IST", arguments: [
-        ("2026-03-02T03:44:59Z", false), ("2026-03-02T03:45:00Z", true), ("2026-03-02T09:59:59Z", true), ("2026-03-02T10:00:00Z", false),
-        ("2026-03-26T11:30:00Z", true), ("2026-03-26T05:00:00Z", false),
-    ])
+    @Test(
+        "open at an instant: the session is half-open and in IST",
+        arguments: [
+            ("2026-03-02T03:44:59Z", false), ("2026-03-02T03:45:00Z", true), ("2026-03-02T09:59:59Z", true), ("2026-03-02T10:00:00Z", false),
+            ("2026-03-26T11:30:00Z", true), ("2026-03-26T05:00:00Z", false),
+        ])
     func openAt(instant: String, open: Bool) {
         #expect(Self.calendar.isOpen(atSecondsSinceEpoch: epochSeconds(instant), exchange: .nse) == open)
     }

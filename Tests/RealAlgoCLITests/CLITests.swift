@@ -12,7 +12,10 @@ struct CLITests {
         let help = try CLI.run(["--help"])
         for command in ["serve", "migrate", "sql", "user", "apikey", "backup", "bench"] { #expect(help.stdout.contains(command)) }
 
-        for arguments in [["frobnicate"], ["migrate", "--bogus"], ["sql"], ["user", "create"], ["serve", "--port", "70000"], ["serve", "--port", "x"], ["sql", "--max-rows", "0", "SELECT 1"]] {
+        for arguments in [
+            ["frobnicate"], ["migrate", "--bogus"], ["sql"], ["user", "create"], ["serve", "--port", "70000"], ["serve", "--port", "x"],
+            ["sql", "--max-rows", "0", "SELECT 1"],
+        ] {
             let result = try CLI.run(arguments)
             #expect(result.status == 64, "\(arguments): \(result.status)")
             #expect(result.stderr.contains("Usage:") || result.stderr.contains("Error:"), "\(arguments): \(result.stderr)")
@@ -147,9 +150,12 @@ struct CLITests {
         defer { data.remove() }
         #expect(try data.run("migrate").status == 0)
         let query = "SELECT code, tradable FROM exchanges WHERE code IN ('NSE', 'NSE_INDEX') ORDER BY code"
-        #expect(try data.run("sql", query).stdout == "code      | tradable\n----------+---------\nNSE       |        1\nNSE_INDEX |        0\n(2 rows)\n")
+        #expect(
+            try data.run("sql", query).stdout == "code      | tradable\n----------+---------\nNSE       |        1\nNSE_INDEX |        0\n(2 rows)\n")
         #expect(try data.run("sql", "--format", "csv", query).stdout == "code,tradable\r\nNSE,1\r\nNSE_INDEX,0\r\n")
-        #expect(try data.run("sql", "--format", "json", query).stdout == "[{\"code\":\"NSE\",\"tradable\":1},\n {\"code\":\"NSE_INDEX\",\"tradable\":0}]\n")
+        #expect(
+            try data.run("sql", "--format", "json", query).stdout
+                == "[{\"code\":\"NSE\",\"tradable\":1},\n {\"code\":\"NSE_INDEX\",\"tradable\":0}]\n")
         #expect(try data.run("sql", "--format", "csv", "SELECT 'a,\"b\"' AS x, NULL AS y, 1.5 AS z").stdout == "x,y,z\r\n\"a,\"\"b\"\"\",,1.5\r\n")
         let truncated = try data.run("sql", "--max-rows", "3", "SELECT id FROM instruments")
         #expect(truncated.status == 0)
@@ -159,21 +165,30 @@ struct CLITests {
         #expect(slow.status == 1 && slow.stderr.contains("was stopped"))
     }
 
-    @Test("sql refuses every kind of write with a read-only message and changes nothing", arguments: [
-        "DELETE FROM orders", "INSERT INTO users (username, password_hash) VALUES ('x', 'pbkdf2-sha256$1$a$b')",
-        "UPDATE settings SET value = 'true' WHERE key = 'risk.kill_switch'", "DROP TABLE trades", "ATTACH 'other.db' AS other",
-        "PRAGMA writable_schema = 1", "CREATE TABLE x (y)", "VACUUM",
-    ])
+    @Test(
+        "sql refuses every kind of write with a read-only message and changes nothing",
+        arguments: [
+            "DELETE FROM orders", "INSERT INTO users (username, password_hash) VALUES ('x', 'pbkdf2-sha256$1$a$b')",
+            "UPDATE settings SET value = 'true' WHERE key = 'risk.kill_switch'", "DROP TABLE trades", "ATTACH 'other.db' AS other",
+            "PRAGMA writable_schema = 1", "CREATE TABLE x (y)", "VACUUM",
+        ])
     func sqlReadOnly(statement: String) throws {
         let data = try DataFolder()
         defer { data.remove() }
         #expect(try data.run("user", "create", "alice", "--password-stdin", stdin: Self.password).status == 0)
-        let before = try data.run("sql", "--format", "csv", "SELECT (SELECT count(*) FROM sqlite_schema), (SELECT count(*) FROM users), (SELECT value FROM settings WHERE key = 'risk.kill_switch')").stdout
+        let before = try data.run(
+            "sql", "--format", "csv",
+            "SELECT (SELECT count(*) FROM sqlite_schema), (SELECT count(*) FROM users), (SELECT value FROM settings WHERE key = 'risk.kill_switch')"
+        ).stdout
         let result = try data.run("sql", statement)
         #expect(result.status == 1)
         #expect(result.stderr.contains("read-only"), "\(result.stderr)")
         #expect(result.stdout.isEmpty)
-        #expect(try data.run("sql", "--format", "csv", "SELECT (SELECT count(*) FROM sqlite_schema), (SELECT count(*) FROM users), (SELECT value FROM settings WHERE key = 'risk.kill_switch')").stdout == before)
+        #expect(
+            try data.run(
+                "sql", "--format", "csv",
+                "SELECT (SELECT count(*) FROM sqlite_schema), (SELECT count(*) FROM users), (SELECT value FROM settings WHERE key = 'risk.kill_switch')"
+            ).stdout == before)
         #expect(!FileManager.default.fileExists(atPath: data.url.appendingPathComponent("other.db").path))
     }
 
@@ -205,7 +220,10 @@ struct CLITests {
         let result = try CLI.run(["bench", "store", "--json", "--ticks", "2000", "--batch", "500", "--orders", "50", "--full-orders", "5"])
         #expect(result.status == 0, "\(result.stderr)")
         let figures = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Double])
-        for key in ["tick_insert_rows_per_s", "tick_insert_grdb_arguments_rows_per_s", "order_commits_per_s", "order_commit_p50_us", "order_commit_p99_us", "order_commits_full_per_s"] {
+        for key in [
+            "tick_insert_rows_per_s", "tick_insert_grdb_arguments_rows_per_s", "order_commits_per_s", "order_commit_p50_us", "order_commit_p99_us",
+            "order_commits_full_per_s",
+        ] {
             #expect((figures[key] ?? 0) > 0, "\(key)")
         }
         let readable = try CLI.run(["bench", "store", "--ticks", "1000", "--batch", "500", "--orders", "20", "--full-orders", "0"])

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 import Foundation
 import GRDB
-@testable import Schema
 import Testing
+
+@testable import Schema
 
 /// The books (orders' fills, the position ledger, positions, strategy positions, funds) against an
 /// independent model, over random sequences of orders and partial fills.
@@ -104,7 +105,9 @@ struct BooksTests {
                         """)
                     let signed = buy ? size : -size
                     accountBooks[key, default: BookModel()].apply(signedQuantity: signed, price: price)
-                    if let strategyID { strategyBooks[strategyID, default: [:]][key, default: BookModel()].apply(signedQuantity: signed, price: price) }
+                    if let strategyID {
+                        strategyBooks[strategyID, default: [:]][key, default: BookModel()].apply(signedQuantity: signed, price: price)
+                    }
                     filled += size
                     value += Double(size) * price
                     remaining -= size
@@ -131,7 +134,8 @@ struct BooksTests {
             let totalRealized = accountBooks.values.map(\.realized).reduce(0, +)
             let funds = try #require(try await store.scalar("SELECT realized_pnl FROM funds WHERE account_id = 1", as: Double.self))
             #expect(abs(funds - totalRealized) < 1e-2)
-            let ledgerTotal = try #require(try await store.scalar("SELECT sum(realized_pnl) FROM position_ledger WHERE book = 'account'", as: Double.self))
+            let ledgerTotal = try #require(
+                try await store.scalar("SELECT sum(realized_pnl) FROM position_ledger WHERE book = 'account'", as: Double.self))
             #expect(abs(ledgerTotal - totalRealized) < 1e-2)
 
             for expected in expectedOrders {

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 import Foundation
 import GRDB
-@testable import Schema
 import Testing
+
+@testable import Schema
 
 @Suite("Migrations")
 struct MigrationTests {
@@ -49,7 +50,8 @@ struct MigrationTests {
         try await withHub { (store: Store) async throws in
             var edited = Migration.embedded
             edited[2] = Migration(name: edited[2].name, sql: edited[2].sql + "\n-- a harmless-looking edit\n")
-            let runner = MigrationRunner(migrations: edited + [Migration(name: "9000_add_thing.sql", sql: "CREATE TABLE thing (id INTEGER PRIMARY KEY) STRICT;")])
+            let runner = MigrationRunner(
+                migrations: edited + [Migration(name: "9000_add_thing.sql", sql: "CREATE TABLE thing (id INTEGER PRIMARY KEY) STRICT;")])
 
             let error = try await #require(throws: StoreError.self) { try await runner.migrate(store) }
             #expect(error.code == .migrationChanged)
@@ -67,7 +69,8 @@ struct MigrationTests {
     func newerSchema() async throws {
         try await withHub { (store: Store) async throws in
             try await store.execute(
-                "INSERT INTO schema_migrations (name, checksum, realalgo_version) VALUES ('9999_from_the_future.sql', '\(String(repeating: "a", count: 64))', '9.0.0')")
+                "INSERT INTO schema_migrations (name, checksum, realalgo_version) VALUES ('9999_from_the_future.sql', '\(String(repeating: "a", count: 64))', '9.0.0')"
+            )
             let error = try await #require(throws: StoreError.self) { try await MigrationRunner().migrate(store) }
             #expect(error.code == .newerSchema)
             #expect(error.message.contains("newer RealAlgo"))
@@ -81,7 +84,8 @@ struct MigrationTests {
         try await withHub { (store: Store) async throws in
             let runner = MigrationRunner(
                 migrations: Migration.embedded + [
-                    Migration(name: "9001_half_broken.sql", sql: "CREATE TABLE half (id INTEGER PRIMARY KEY) STRICT; INSERT INTO nowhere VALUES (1);"),
+                    Migration(
+                        name: "9001_half_broken.sql", sql: "CREATE TABLE half (id INTEGER PRIMARY KEY) STRICT; INSERT INTO nowhere VALUES (1);"),
                     Migration(name: "9002_after.sql", sql: "CREATE TABLE after_broken (id INTEGER PRIMARY KEY) STRICT;"),
                 ])
             let error = try await #require(throws: StoreError.self) { try await runner.migrate(store) }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import Foundation
-@testable import Schema
 import Testing
+
+@testable import Schema
 
 @Suite("Read-only SQL")
 struct ReadOnlyQueryTests {
@@ -49,12 +50,16 @@ struct ReadOnlyQueryTests {
             let result = try ReadOnlyQuery.run("SELECT 1 AS i, 2.5 AS r, 'x' AS t, NULL AS n, x'0102' AS b", databaseURL: url)
             #expect(result.columns == ["i", "r", "t", "n", "b"])
             #expect(result.rows == [[.integer(1), .real(2.5), .text("x"), .null, .blob([1, 2])]])
-            #expect(try ReadOnlyQuery.run("WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 5) SELECT sum(x) FROM n", databaseURL: url).rows == [[.integer(15)]])
+            #expect(
+                try ReadOnlyQuery.run(
+                    "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 5) SELECT sum(x) FROM n", databaseURL: url
+                ).rows == [[.integer(15)]])
             #expect(try ReadOnlyQuery.run("SELECT count(*) FROM daily_pnl", databaseURL: url).rows == [[.integer(0)]])
             #expect(try ReadOnlyQuery.run("PRAGMA table_info(orders)", databaseURL: url).rows.count > 20)
             #expect(try ReadOnlyQuery.run("PRAGMA user_version", databaseURL: url).rows == [[.integer(0)]])
             #expect(try ReadOnlyQuery.run("SELECT name FROM pragma_table_list WHERE name = 'orders'", databaseURL: url).rows.count == 1)
-            #expect(try ReadOnlyQuery.run("SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'", databaseURL: url).rows.first?.first != .integer(0))
+            #expect(
+                try ReadOnlyQuery.run("SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'", databaseURL: url).rows.first?.first != .integer(0))
         }
     }
 
@@ -98,11 +103,17 @@ struct ReadOnlyQueryTests {
         try await withHub { (store: Store) async throws in
             let url = store.databaseURL
             #expect((try #require(throws: StoreError.self) { try ReadOnlyQuery.run("SELEC 1", databaseURL: url) }).message.contains("syntax error"))
-            #expect((try #require(throws: StoreError.self) { try ReadOnlyQuery.run("SELECT * FROM no_such_table", databaseURL: url) }).message.contains("no such table"))
+            #expect(
+                (try #require(throws: StoreError.self) { try ReadOnlyQuery.run("SELECT * FROM no_such_table", databaseURL: url) }).message.contains(
+                    "no such table"))
             #expect((try #require(throws: StoreError.self) { try ReadOnlyQuery.run("  ", databaseURL: url) }).message.contains("empty"))
-            #expect((try #require(throws: StoreError.self) { try ReadOnlyQuery.run("SELECT 1; DELETE FROM orders", databaseURL: url) }).message.contains("one statement at a time"))
+            #expect(
+                (try #require(throws: StoreError.self) { try ReadOnlyQuery.run("SELECT 1; DELETE FROM orders", databaseURL: url) }).message.contains(
+                    "one statement at a time"))
             #expect(try ReadOnlyQuery.run("SELECT 1;", databaseURL: url).rows == [[.integer(1)]])
-            #expect((try #require(throws: StoreError.self) { try ReadOnlyQuery.run("SELECT \"no_such_column\" FROM users", databaseURL: url) }).message.contains("no such column"))
+            #expect(
+                (try #require(throws: StoreError.self) { try ReadOnlyQuery.run("SELECT \"no_such_column\" FROM users", databaseURL: url) }).message
+                    .contains("no such column"))
         }
     }
 

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 import Core
 import Foundation
-@testable import Schema
 import Testing
+
+@testable import Schema
 
 @Suite("Repositories")
 struct RepositoryTests {
@@ -26,7 +27,9 @@ struct RepositoryTests {
             }
             try await store.users.setPassword(username: "bob", passwordHash: "pbkdf2-sha256$2$c$d", actor: .cli)
             #expect(try await store.scalar("SELECT password_hash FROM users WHERE username = 'bob'", as: String.self) == "pbkdf2-sha256$2$c$d")
-            await #expect(throws: StoreError.self) { try await store.users.setPassword(username: "carol", passwordHash: "pbkdf2-sha256$2$c$d", actor: .cli) }
+            await #expect(throws: StoreError.self) {
+                try await store.users.setPassword(username: "carol", passwordHash: "pbkdf2-sha256$2$c$d", actor: .cli)
+            }
         }
     }
 
@@ -50,7 +53,8 @@ struct RepositoryTests {
             await #expect(throws: StoreError.self) { try await store.apiKeys.revoke(id: 999, actor: .cli) }
             await #expect(throws: StoreError.self) { try await store.apiKeys.list(username: "nobody") }
             await #expect(throws: StoreError.self) {
-                try await store.apiKeys.create(username: "nobody", name: "x", keyHash: String(repeating: "ef", count: 32), prefix: "efefefef", actor: .cli)
+                try await store.apiKeys.create(
+                    username: "nobody", name: "x", keyHash: String(repeating: "ef", count: 32), prefix: "efefefef", actor: .cli)
             }
         }
     }
@@ -73,31 +77,38 @@ struct RepositoryTests {
             let calendar = try await store.calendar.load()
             #expect(try await store.instruments.rollDerivatives(asOf: testToday, calendar: calendar) == .init(listed: 0, retired: 0))
             let expiries = try ReadOnlyQuery.run(
-                "SELECT DISTINCT expiry FROM instruments WHERE underlying = 'NIFTY' AND instrument_type = 'CE' ORDER BY expiry", databaseURL: store.databaseURL
+                "SELECT DISTINCT expiry FROM instruments WHERE underlying = 'NIFTY' AND instrument_type = 'CE' ORDER BY expiry",
+                databaseURL: store.databaseURL
             ).rows.compactMap { row -> String? in if case .text(let text) = row.first { text } else { nil } }
             // 24 Nov 2026 (Tuesday) is Guru Nanak Jayanti, so that week's and that month's expiry is Monday 23 Nov.
             #expect(expiries == ["2026-11-23", "2026-12-01", "2026-12-08", "2026-12-15", "2026-12-29", "2027-01-25"])
             let bankExpiries = try ReadOnlyQuery.run(
-                "SELECT DISTINCT expiry FROM instruments WHERE underlying = 'BANKNIFTY' AND instrument_type = 'PE' ORDER BY expiry", databaseURL: store.databaseURL
+                "SELECT DISTINCT expiry FROM instruments WHERE underlying = 'BANKNIFTY' AND instrument_type = 'PE' ORDER BY expiry",
+                databaseURL: store.databaseURL
             ).rows.count
             #expect(bankExpiries == 3)
             #expect(try await store.scalar("SELECT lot_size FROM instruments WHERE symbol = 'NIFTY23NOV2626000CE'", as: Int.self) == 65)
             #expect(try await store.scalar("SELECT count(*) FROM instruments WHERE symbol = 'BANKNIFTY29DEC26FUT'", as: Int.self) == 1)
-            #expect(try await store.scalar("SELECT count(*) FROM instruments WHERE underlying = 'NIFTY' AND expiry = '2026-12-01' AND instrument_type = 'CE'", as: Int.self) == 41)
+            #expect(
+                try await store.scalar(
+                    "SELECT count(*) FROM instruments WHERE underlying = 'NIFTY' AND expiry = '2026-12-01' AND instrument_type = 'CE'", as: Int.self)
+                    == 41)
 
             // A week later the 23 Nov contracts are retired and a new weekly is listed.
             let later = try await store.instruments.rollDerivatives(asOf: LocalDate(iso: "2026-11-28")!, calendar: calendar)
             #expect(later.retired == 41 * 2 * 2 + 2)  // NIFTY and BANKNIFTY options, and both futures
             #expect(later.listed > 0)
             #expect(try await store.scalar("SELECT is_active FROM instruments WHERE symbol = 'NIFTY23NOV26FUT'", as: Int.self) == 0)
-            #expect(try await store.scalar("SELECT count(*) FROM instruments WHERE expiry = '2026-12-22' AND underlying = 'NIFTY'", as: Int.self) == 82)
+            #expect(
+                try await store.scalar("SELECT count(*) FROM instruments WHERE expiry = '2026-12-22' AND underlying = 'NIFTY'", as: Int.self) == 82)
         }
     }
 
     @Test("a holiday published after listing moves the expiry: the old contracts retire and new ones list")
     func holidayMovesExpiry() async throws {
         try await withHub { (store: Store) async throws in
-            try await store.execute("INSERT INTO market_holidays (holiday_date, exchange, description, source) VALUES ('2026-12-08', 'NFO', 'Test closure', 'test')")
+            try await store.execute(
+                "INSERT INTO market_holidays (holiday_date, exchange, description, source) VALUES ('2026-12-08', 'NFO', 'Test closure', 'test')")
             let roll = try await store.instruments.rollDerivatives(asOf: testToday, calendar: try await store.calendar.load())
             #expect(roll.retired == 82)  // NIFTY 8 Dec weekly: 41 strikes × CE and PE
             #expect(roll.listed == 82)

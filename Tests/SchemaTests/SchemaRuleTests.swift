@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 import Foundation
 import GRDB
-@testable import Schema
 import Testing
+
+@testable import Schema
 
 /// One rule of the hub and a statement that tries to break it.
 struct SchemaRule: Sendable, Codable, CustomTestStringConvertible {
@@ -86,9 +87,11 @@ struct SchemaRuleTests {
             try await store.execute(Fixtures.text(SchemaRuleTable.shared.fixture))
             try await store.execute("UPDATE strategies SET trailing_sl_peak_pnl = 1500, trailing_sl_current_stop = 1000 WHERE id = 1")
             try await store.execute(
-                "UPDATE strategies SET trailing_sl_active = 0, trailing_sl_peak_pnl = NULL, trailing_sl_initial_stop = NULL, trailing_sl_current_stop = NULL WHERE id = 1")
+                "UPDATE strategies SET trailing_sl_active = 0, trailing_sl_peak_pnl = NULL, trailing_sl_initial_stop = NULL, trailing_sl_current_stop = NULL WHERE id = 1"
+            )
             try await store.execute(
-                "UPDATE strategies SET trailing_sl_active = 1, trailing_sl_peak_pnl = 0, trailing_sl_initial_stop = -500, trailing_sl_current_stop = -500 WHERE id = 1")
+                "UPDATE strategies SET trailing_sl_active = 1, trailing_sl_peak_pnl = 0, trailing_sl_initial_stop = -500, trailing_sl_current_stop = -500 WHERE id = 1"
+            )
             #expect(try await store.scalar("SELECT trailing_sl_peak_pnl FROM strategies WHERE id = 1", as: Double.self) == 0)
         }
     }
@@ -96,7 +99,8 @@ struct SchemaRuleTests {
     /// Every row of every table, so a test can tell that a refused statement changed nothing.
     private func fingerprint(_ store: Store) async throws -> [String] {
         try await store.read { db in
-            let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+            let tables = try String.fetchAll(
+                db, sql: "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
             return try tables.map { table in
                 try "\(table): " + Row.fetchAll(db, sql: "SELECT * FROM \"\(table)\"").map(\.description).joined(separator: "|")
             }

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 import Foundation
 import GRDB
-@testable import Schema
 import Testing
+
+@testable import Schema
 
 /// The schema the migrations produce, compared with Fixtures/schema.sql. A change to the schema
 /// must come with an updated snapshot (run with REALALGO_UPDATE_SNAPSHOT=1 and review the diff),
@@ -34,7 +35,9 @@ struct SchemaSnapshotTests {
         if actual != expected {
             let written = FileManager.default.temporaryDirectory.appendingPathComponent("realalgo-schema-actual.sql")
             try? actual.write(to: written, atomically: true, encoding: .utf8)
-            Issue.record("the schema differs from Tests/SchemaTests/Fixtures/schema.sql; the actual schema is in \(written.path) (diff them, then rerun with REALALGO_UPDATE_SNAPSHOT=1 if the change is intended)")
+            Issue.record(
+                "the schema differs from Tests/SchemaTests/Fixtures/schema.sql; the actual schema is in \(written.path) (diff them, then rerun with REALALGO_UPDATE_SNAPSHOT=1 if the change is intended)"
+            )
         }
     }
 }

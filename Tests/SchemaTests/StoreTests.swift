@@ -2,8 +2,9 @@
 import Core
 import Foundation
 import GRDB
-@testable import Schema
 import Testing
+
+@testable import Schema
 
 @Suite("Store")
 struct StoreTests {
@@ -92,10 +93,13 @@ struct StoreTests {
             #expect(!created.tables.contains("audit_log"))
 
             let rejected = try await #require(throws: StoreError.self) {
-                try await store.execute("INSERT INTO orders (orderid, account_id, exchange, symbol, action, quantity, pricetype, product) VALUES ('x', 1, 'NSE', 'SBIN', 'BUY', 0, 'MARKET', 'MIS')")
+                try await store.execute(
+                    "INSERT INTO orders (orderid, account_id, exchange, symbol, action, quantity, pricetype, product) VALUES ('x', 1, 'NSE', 'SBIN', 'BUY', 0, 'MARKET', 'MIS')"
+                )
             }
             #expect(rejected.code == .constraint)
-            try await store.orders.insert(NewOrder(orderID: "O-1", accountID: 1, exchange: .nse, symbol: "SBIN", action: .buy, quantity: 1, priceType: .market, product: .mis))
+            try await store.orders.insert(
+                NewOrder(orderID: "O-1", accountID: 1, exchange: .nse, symbol: "SBIN", action: .buy, quantity: 1, priceType: .market, product: .mis))
 
             let next = try #require(await changes.next())
             #expect(next.changes == [StoreChange(table: "orders", kind: .insert, rowID: 1)])
@@ -120,7 +124,10 @@ struct StoreTests {
     @Test("ticks are written in batches, and a bad tick rolls back its whole batch")
     func tickBatches() async throws {
         try await withHub { (store: Store) async throws in
-            let good = (0..<500).map { TickRow(instrumentID: 6, timestampNanos: 1_763_700_000_000_000_000 + Int64($0), lastPrice: 950 + Double($0 % 7), bid: 949.9, ask: 950.1) }
+            let good = (0..<500).map {
+                TickRow(
+                    instrumentID: 6, timestampNanos: 1_763_700_000_000_000_000 + Int64($0), lastPrice: 950 + Double($0 % 7), bid: 949.9, ask: 950.1)
+            }
             try await store.ticks.append(good)
             #expect(try await store.ticks.count() == 500)
 
@@ -143,11 +150,16 @@ struct StoreTests {
         try await withHub { (store: Store) async throws in
             try await store.execute("INSERT INTO users (username, password_hash) VALUES ('alice', 'pbkdf2-sha256$1$a$b')")
             let id = try await store.orders.insert(
-                NewOrder(orderID: "250001", accountID: 1, exchange: .nse, symbol: "SBIN", action: .buy, quantity: 5, priceType: .limit, product: .cnc, price: 950))
+                NewOrder(
+                    orderID: "250001", accountID: 1, exchange: .nse, symbol: "SBIN", action: .buy, quantity: 5, priceType: .limit, product: .cnc,
+                    price: 950))
             let seen = try ReadOnlyQuery.run("SELECT orderid, status FROM orders WHERE id = \(id)", databaseURL: store.databaseURL)
             #expect(seen.rows == [[.text("250001"), .text("pending")]])
             let duplicate = try await #require(throws: StoreError.self) {
-                try await store.orders.insert(NewOrder(orderID: "250001", accountID: 1, exchange: .nse, symbol: "SBIN", action: .buy, quantity: 5, priceType: .market, product: .cnc))
+                try await store.orders.insert(
+                    NewOrder(
+                        orderID: "250001", accountID: 1, exchange: .nse, symbol: "SBIN", action: .buy, quantity: 5, priceType: .market, product: .cnc)
+                )
             }
             #expect(duplicate.message.contains("an order with this id, orderid or client reference already exists"))
             #expect(try await store.orders.count() == 1)
@@ -165,7 +177,9 @@ struct StoreTests {
             async let writes: Void = {
                 for index in 0..<200 {
                     try await store.orders.insert(
-                        NewOrder(orderID: "B\(index)", accountID: 1, exchange: .nse, symbol: "SBIN", action: .buy, quantity: 1, priceType: .market, product: .mis))
+                        NewOrder(
+                            orderID: "B\(index)", accountID: 1, exchange: .nse, symbol: "SBIN", action: .buy, quantity: 1, priceType: .market,
+                            product: .mis))
                 }
             }()
             try store.backup(to: destination)

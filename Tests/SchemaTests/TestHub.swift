@@ -2,6 +2,7 @@
 import Core
 import Foundation
 import GRDB
+
 @testable import Schema
 
 /// A scratch folder that is deleted when the test ends.

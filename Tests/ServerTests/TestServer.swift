@@ -34,11 +34,14 @@ struct TestServer {
 
         let secretKey = try SecretKey(bytes: Array(repeating: 7, count: 32))
         let generator = APIKeyGenerator(secretKey: secretKey)
-        _ = try await store.users.create(username: "trader", passwordHash: try PasswordHasher(iterations: 1).hash("password"), isAdmin: false, actor: .cli)
+        _ = try await store.users.create(
+            username: "trader", passwordHash: try PasswordHasher(iterations: 1).hash("password"), isAdmin: false, actor: .cli)
         let apiKey = try generator.generate()
-        _ = try await store.apiKeys.create(username: "trader", name: "test", keyHash: generator.hash(apiKey), prefix: String(apiKey.prefix(8)), actor: .cli)
+        _ = try await store.apiKeys.create(
+            username: "trader", name: "test", keyHash: generator.hash(apiKey), prefix: String(apiKey.prefix(8)), actor: .cli)
         let revokedKey = try generator.generate()
-        let revoked = try await store.apiKeys.create(username: "trader", name: "old", keyHash: generator.hash(revokedKey), prefix: String(revokedKey.prefix(8)), actor: .cli)
+        let revoked = try await store.apiKeys.create(
+            username: "trader", name: "old", keyHash: generator.hash(revokedKey), prefix: String(revokedKey.prefix(8)), actor: .cli)
         try await store.apiKeys.revoke(id: revoked.id, actor: .cli)
 
         var configuration = AppConfiguration(dataDirectory: directory)
