@@ -30,8 +30,8 @@ extension Store {
         } catch {
             try? files.removeItem(at: temporary)
             if let error = error as? StoreError { throw error }
-            if let error = error as? DatabaseError { throw StoreError(error) }
-            throw StoreError(.other, "cannot write the backup to \(destination.path): \(error.localizedDescription)")
+            let reason = (error as? DatabaseError)?.message ?? error.localizedDescription
+            throw StoreError(.other, "cannot write the backup to \(destination.path): \(reason); check that its folder exists and is writable")
         }
     }
 }

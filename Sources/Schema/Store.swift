@@ -125,9 +125,18 @@ public final class Store: Sendable {
     }
 
     /// Closes every connection. Pending reads and writes finish first.
+    ///
+    /// A writable store first folds the WAL into the database file and truncates it: GRDB closes
+    /// the writer before the read-only readers, and a read-only connection cannot checkpoint, so
+    /// otherwise the data would stay in `-wal` after a clean exit (safe, but a copy of the `.db`
+    /// file alone would look empty).
     public func close() throws {
         checkpointer?.stop()
         changes.finish()
+        if !pool.configuration.readonly {
+            // Best effort: a reader still in a transaction only means the WAL stays for next time.
+            _ = try? pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+        }
         do { try pool.close() } catch { throw StoreError.wrap(error) }
     }
 

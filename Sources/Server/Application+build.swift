@@ -4,6 +4,7 @@ public import Hummingbird
 public import Logging
 public import Prometheus
 public import Schema
+import ServiceLifecycle
 import UnixSignals
 
 /// What a server needs that outlives it: the open hub, the secret key and the metrics registry.
@@ -60,8 +61,11 @@ public func buildApplication(
         logger: logger)
 }
 
-/// Runs `app` until SIGTERM or SIGINT, then shuts it down gracefully: the listener closes, requests
-/// in flight finish, and the call returns.
-public func runUntilSignalled(_ app: some ApplicationProtocol) async throws {
-    try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+/// Runs `app` until SIGTERM or SIGINT, then shuts it down gracefully: the listener closes and
+/// requests in flight get up to `gracePeriod` to finish; after that they are cancelled, so a
+/// stalled client cannot keep the server (and its hub) open until a supervisor's SIGKILL.
+public func runUntilSignalled(_ app: some ApplicationProtocol, gracePeriod: Duration = .seconds(10), logger: Logger) async throws {
+    var configuration = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+    configuration.maximumGracefulShutdownDuration = gracePeriod
+    try await ServiceGroup(configuration: configuration).run()
 }

@@ -40,7 +40,7 @@ struct APIKeyCommand: AsyncParsableCommand {
         @Option(help: "Output format: table, csv or json.") var format: OutputFormat = .table
 
         func run() async throws {
-            try await HubSession.withStore(data.dataDirectory) { store in
+            try await HubSession.withReader(data.dataDirectory) { store in
                 let keys = try await store.apiKeys.list(username: user)
                 let result = QueryResult(
                     columns: ["id", "user", "name", "prefix", "created_at", "last_used_at", "revoked_at"],

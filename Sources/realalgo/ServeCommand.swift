@@ -46,13 +46,20 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Commit durability: normal (survives a process crash) or full (also survives power loss).")
     var durability: Store.Durability = .normal
 
+    @Option(name: .customLong("shutdown-grace"), help: "Seconds requests in flight get to finish after SIGTERM/SIGINT.")
+    var shutdownGrace: Double = 10
+
     func validate() throws {
         for (name, value) in [("--port", port), ("--ws-port", webSocketPort)] {
             if let value, !(0...65_535).contains(value) { throw ValidationError("\(name) must be between 0 and 65535") }
         }
+        guard shutdownGrace >= 0, shutdownGrace <= 3600 else { throw ValidationError("--shutdown-grace must be between 0 and 3600 seconds") }
+        // Settings from the environment are checked here too, so a bad one prints serve's usage.
+        _ = try resolveConfiguration()
     }
 
-    func run() async throws {
+    /// Flags, then REALALGO_* variables, then defaults.
+    func resolveConfiguration() throws -> AppConfiguration {
         var configuration = AppConfiguration(dataDirectory: data.dataDirectory)
         configuration.host = host ?? EnvironmentSetting.string("REALALGO_HOST") ?? configuration.host
         configuration.port = try port ?? EnvironmentSetting.integer("REALALGO_PORT", in: 0...65_535) ?? configuration.port
@@ -69,6 +76,11 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.logFormat = format
         }
         configuration.webRoot = WebRoot.locate(flag: webDirectory ?? EnvironmentSetting.string("REALALGO_WEB_DIR"))
+        return configuration
+    }
+
+    func run() async throws {
+        let configuration = try resolveConfiguration()
 
         let logger = LoggingSetup.bootstrap(format: configuration.logFormat, level: logLevel)
         let registry = PrometheusCollectorRegistry()
@@ -102,7 +114,7 @@ struct ServeCommand: AsyncParsableCommand {
             FileHandle.standardOutput.write(Data(line.utf8))
         }
         do {
-            try await runUntilSignalled(app)
+            try await runUntilSignalled(app, gracePeriod: .milliseconds(Int64(shutdownGrace * 1000)), logger: logger)
         } catch {
             try? store.close()
             throw error

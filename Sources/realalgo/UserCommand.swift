@@ -62,7 +62,7 @@ struct UserCommand: AsyncParsableCommand {
         @Option(help: "Output format: table, csv or json.") var format: OutputFormat = .table
 
         func run() async throws {
-            try await HubSession.withStore(data.dataDirectory) { store in
+            try await HubSession.withReader(data.dataDirectory) { store in
                 let users = try await store.users.list()
                 let result = QueryResult(
                     columns: ["id", "username", "admin", "active", "created_at", "last_login_at"],
@@ -79,13 +79,30 @@ struct UserCommand: AsyncParsableCommand {
     }
 }
 
-/// Opens the hub for a command that writes, bringing it up to date first, and always closes it.
+/// Opens the hub for a command, and always closes it.
 enum HubSession {
+    /// For commands that change the hub: brings it up to date first (the change may need the
+    /// newest schema), then runs `body` on the writer.
     static func withStore<T>(_ directory: DataDirectory, _ body: (Store) async throws -> T) async throws -> T {
         try directory.create()
         let store = try Store.open(at: directory.databaseURL)
+        return try await run(store) { store in
+            try await MigrationRunner().migrate(store)
+            return try await body(store)
+        }
+    }
+
+    /// For commands that only read: a read-only connection that never migrates, never waits for
+    /// the writer (a running server), and works on a hub the user cannot write.
+    static func withReader<T>(_ directory: DataDirectory, _ body: (Store) async throws -> T) async throws -> T {
+        var options = Store.Options()
+        options.create = false
+        options.readOnly = true
+        return try await run(try Store.open(at: directory.databaseURL, options: options), body)
+    }
+
+    private static func run<T>(_ store: Store, _ body: (Store) async throws -> T) async throws -> T {
         do {
-            _ = try await HubMaintenance.prepare(store, today: HubMaintenance.todayInIndia(now: Int64(Date().timeIntervalSince1970)))
             let result = try await body(store)
             try store.close()
             return result
