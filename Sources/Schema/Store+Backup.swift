@@ -10,6 +10,7 @@ extension Store {
     /// `PRAGMA quick_check`, then renamed into place, so `destination` is either complete or absent.
     /// - Throws: ``StoreError`` if `destination` exists (unless `overwrite`), or the copy fails.
     public func backup(to destination: URL, overwrite: Bool = false) throws {
+        try checkOpen()
         let files = FileManager.default
         if files.fileExists(atPath: destination.path), !overwrite {
             throw StoreError(.other, "\(destination.path) already exists; choose another file name or pass --force")

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 public import Foundation
 package import GRDB
+import Synchronization
 
 /// The SQLite hub: one writer connection and a pool of read-only readers over one file, in WAL mode.
 ///
@@ -34,10 +35,6 @@ public final class Store: Sendable {
         /// surfaces as an error instead of a hang.
         public var busyTimeout: Duration = .seconds(5)
         public var maximumReaders = 4
-        /// Checkpoint the WAL from a background connection instead of inside commits (see
-        /// `WALCheckpointer`): for long-running processes with a steady write load (the server,
-        /// benchmarks). Short commands keep SQLite's automatic checkpoints.
-        public var backgroundCheckpointInterval: Duration?
 
         public init() {}
     }
@@ -49,14 +46,15 @@ public final class Store: Sendable {
     public let changes: ChangeFeed
     package let pool: DatabasePool
     private let observer: ChangeObserver?
-    private let checkpointer: WALCheckpointer?
+    /// Set once by ``close()``. GRDB answers most accesses to a closed pool with SQLITE_MISUSE,
+    /// but not all of them, so the store refuses every access itself once closed.
+    private let closed = Mutex(false)
 
-    private init(databaseURL: URL, pool: DatabasePool, changes: ChangeFeed, observer: ChangeObserver?, checkpointer: WALCheckpointer?) {
+    private init(databaseURL: URL, pool: DatabasePool, changes: ChangeFeed, observer: ChangeObserver?) {
         self.databaseURL = databaseURL
         self.pool = pool
         self.changes = changes
         self.observer = observer
-        self.checkpointer = checkpointer
     }
 
     /// Opens (or creates) the hub at `url`.
@@ -99,7 +97,6 @@ public final class Store: Sendable {
             if !options.readOnly {
                 try pool.writeWithoutTransaction { db in
                     try db.execute(sql: "PRAGMA synchronous = \(options.durability == .full ? "FULL" : "NORMAL")")
-                    if options.backgroundCheckpointInterval != nil { try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
                 }
             }
             try pool.read { db in try checkOwnership(db, path: path) }
@@ -118,10 +115,7 @@ public final class Store: Sendable {
             pool.add(transactionObserver: watcher, extent: .databaseLifetime)
             observer = watcher
         }
-        let checkpointer = try options.backgroundCheckpointInterval.flatMap { interval in
-            options.readOnly ? nil : try WALCheckpointer(path: path, interval: interval)
-        }
-        return Store(databaseURL: url, pool: pool, changes: changes, observer: observer, checkpointer: checkpointer)
+        return Store(databaseURL: url, pool: pool, changes: changes, observer: observer)
     }
 
     /// Closes every connection. Pending reads and writes finish first.
@@ -131,7 +125,11 @@ public final class Store: Sendable {
     /// otherwise the data would stay in `-wal` after a clean exit (safe, but a copy of the `.db`
     /// file alone would look empty).
     public func close() throws {
-        checkpointer?.stop()
+        let alreadyClosed = closed.withLock { closed in
+            defer { closed = true }
+            return closed
+        }
+        guard !alreadyClosed else { return }
         changes.finish()
         if !pool.configuration.readonly {
             // Best effort: a reader still in a transaction only means the WAL stays for next time.
@@ -140,24 +138,26 @@ public final class Store: Sendable {
         do { try pool.close() } catch { throw StoreError.wrap(error) }
     }
 
+    func checkOpen() throws {
+        if closed.withLock({ $0 }) { throw StoreError(.other, "the database at \(databaseURL.path) is closed") }
+    }
+
     /// Runs `body` in a write transaction on the writer's queue; a throw rolls everything back.
     package func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try checkOpen()
         do { return try await pool.write(body) } catch { throw StoreError.wrap(error) }
     }
 
     /// Runs `body` in a read transaction on a reader: a consistent snapshot, never blocked by the writer.
     package func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try checkOpen()
         do { return try await pool.read(body) } catch { throw StoreError.wrap(error) }
     }
 
     /// Blocking write, for command-line tools and benchmarks that own their thread.
     package func writeSynchronously<T>(_ body: (Database) throws -> T) throws -> T {
+        try checkOpen()
         do { return try pool.write(body) } catch { throw StoreError.wrap(error) }
-    }
-
-    /// Blocking read, for command-line tools that own their thread.
-    package func readSynchronously<T>(_ body: (Database) throws -> T) throws -> T {
-        do { return try pool.read(body) } catch { throw StoreError.wrap(error) }
     }
 
     /// Refuses a SQLite file that belongs to another application.

@@ -90,7 +90,6 @@ struct ServeCommand: AsyncParsableCommand {
         let secretKey = try SecretKey.load(dataDirectory: configuration.dataDirectory.url)
         var options = Store.Options()
         options.durability = durability
-        options.backgroundCheckpointInterval = .seconds(1)
         let store = try Store.open(at: configuration.dataDirectory.databaseURL, options: options)
 
         let today = HubMaintenance.todayInIndia(now: Int64(Date().timeIntervalSince1970))

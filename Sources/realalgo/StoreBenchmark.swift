@@ -36,7 +36,8 @@ struct StoreBenchmark: AsyncParsableCommand {
         var report = BenchmarkReport(title: "RealAlgo bench store — \(BenchmarkReport.buildKind)")
         report.notes.append("SQLite WAL on \(folder.path); ticks in batches of \(batch); orders one per transaction")
 
-        let normal = try await Self.freshHub(at: folder.appendingPathComponent("normal"), durability: .normal)
+        let normal = try await Self.freshHub(
+            at: folder.appendingPathComponent("normal"), durability: .normal)
         let instrumentIDs = try await Self.instrumentIDs(normal.store)
 
         let tickRate = try Self.measureTicks(normal.store, count: ticks, batch: batch, instruments: instrumentIDs) { store, rows in
@@ -68,7 +69,8 @@ struct StoreBenchmark: AsyncParsableCommand {
         try normal.store.close()
 
         if fullOrders > 0 {
-            let full = try await Self.freshHub(at: folder.appendingPathComponent("full"), durability: .full)
+            let full = try await Self.freshHub(
+                at: folder.appendingPathComponent("full"), durability: .full)
             let fullRate = try await Self.measureOrders(full.store, accountID: full.accountID, count: fullOrders, prefix: "F")
             report.add("order_commits_full_per_s", "order commits (synchronous=FULL)", fullRate.perSecond, unit: "commits/s")
             try full.store.close()
@@ -81,7 +83,6 @@ struct StoreBenchmark: AsyncParsableCommand {
         try directory.create()
         var options = Store.Options()
         options.durability = durability
-        options.backgroundCheckpointInterval = .seconds(1)  // as `realalgo serve` runs
         let store = try Store.open(at: directory.databaseURL, options: options)
         _ = try await HubMaintenance.prepare(store, today: HubMaintenance.todayInIndia(now: Int64(Date().timeIntervalSince1970)))
         // One PBKDF2 iteration: the benchmark measures the hub, not password hashing.

@@ -201,3 +201,34 @@ struct StoreTests {
         }
     }
 }
+
+@Suite("Store lifecycle")
+struct StoreLifecycleTests {
+    @Test("a closed store refuses every access with an error, and closing twice is harmless")
+    func closed() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let store = try Store.open(at: scratch.databaseURL)
+        _ = try await MigrationRunner().migrate(store)
+        try store.close()
+        try store.close()
+        let read = try await #require(throws: StoreError.self) { try await store.users.list() }
+        #expect(read.message.contains("is closed"))
+        await #expect(throws: StoreError.self) { try await store.execute("SELECT 1") }
+        #expect(throws: StoreError.self) { try store.backup(to: scratch.url.appendingPathComponent("x.db")) }
+        #expect(throws: StoreError.self) { try store.ticks.appendSynchronously([TickRow(instrumentID: 6, timestampNanos: 1, lastPrice: 1)]) }
+    }
+
+    @Test("after a clean close everything is in the database file and the WAL is empty")
+    func walFoldedOnClose() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let store = try Store.open(at: scratch.databaseURL)
+        _ = try await HubMaintenance.prepare(store, today: testToday)
+        try store.close()
+        let wal = (try? FileManager.default.attributesOfItem(atPath: scratch.databaseURL.path + "-wal")[.size] as? NSNumber)?.intValue ?? 0
+        #expect(wal == 0)
+        let size = (try FileManager.default.attributesOfItem(atPath: scratch.databaseURL.path)[.size] as? NSNumber)?.intValue ?? 0
+        #expect(size > 100_000)
+    }
+}
