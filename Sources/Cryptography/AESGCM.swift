@@ -35,7 +35,7 @@ public enum AESGCM {
         guard updated == 1 else { throw CryptographyError(.library, "AES-GCM encryption failed") }
         total = Int(length)
         let finished = ciphertext.withUnsafeMutableBufferPointer { out in
-            EVP_EncryptFinal_ex(context, out.baseAddress! + total, &length)
+            EVP_EncryptFinal_ex(context, out.baseAddress.map { $0 + total }, &length)
         }
         guard finished == 1 else { throw CryptographyError(.library, "AES-GCM encryption failed") }
         total += Int(length)
@@ -75,7 +75,7 @@ public enum AESGCM {
             throw CryptographyError(.library, "AES-GCM tag failed")
         }
         let verified = plaintext.withUnsafeMutableBufferPointer { out in
-            EVP_DecryptFinal_ex(context, out.baseAddress! + total, &length)
+            EVP_DecryptFinal_ex(context, out.baseAddress.map { $0 + total }, &length)
         }
         guard verified == 1 else { throw CryptographyError(.invalidInput, "the sealed box failed authentication (wrong key or altered data)") }
         return Array(plaintext.prefix(total + Int(length)))

@@ -5,6 +5,13 @@ import GRDB
 public struct AccountRepository: Sendable {
     let store: Store
 
+    /// The broker name of the user's default account (`sandbox` for the built-in one).
+    public func defaultBroker(userID: Int64) async throws -> String? {
+        try await store.read { db in
+            try String.fetchOne(db, sql: "SELECT broker FROM accounts WHERE user_id = ? AND is_default = 1", arguments: [userID])
+        }
+    }
+
     /// The id of the user's default account (their sandbox unless they chose another).
     public func defaultAccountID(userID: Int64) async throws -> Int64? {
         try await store.read { db in

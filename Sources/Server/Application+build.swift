@@ -52,7 +52,7 @@ public func buildApplication(
 
     let api = APIv1Routes(router: router)
     let authenticator = APIKeyAuthenticator(store: store, generator: APIKeyGenerator(secretKey: dependencies.secretKey))
-    PingController(authenticator: authenticator, maxBodyBytes: configuration.maxRequestBodyBytes).register(on: api)
+    PingController(authenticator: authenticator, store: store, maxBodyBytes: configuration.maxRequestBodyBytes).register(on: api)
 
     return Application(
         router: router,

@@ -5,6 +5,7 @@ import Schema
 /// `POST /api/v1/ping`: checks an API key, answering as OpenAlgo does.
 struct PingController: Sendable {
     let authenticator: APIKeyAuthenticator
+    let store: Store
     let maxBodyBytes: Int
 
     struct Pong: Encodable {
@@ -20,9 +21,10 @@ struct PingController: Sendable {
     func register(on routes: APIv1Routes) {
         routes.post("ping") { request, _ in
             let body = try await APIRequestBody.read(request, limit: maxBodyBytes)
-            _ = try await authenticator.authenticate(try body.apiKey())
-            // The built-in sandbox is every user's default broker until upstream accounts exist.
-            return try JSONResponse.make(Pong(data: PongData(broker: "sandbox")))
+            let principal = try await authenticator.authenticate(try body.apiKey())
+            // OpenAlgo answers with the broker the key trades through: here, the user's default account.
+            let broker = try await store.accounts.defaultBroker(userID: principal.userID) ?? "sandbox"
+            return try JSONResponse.make(Pong(data: PongData(broker: broker)))
         }
     }
 }
