@@ -20,8 +20,12 @@ struct StoreBenchmark: AsyncParsableCommand {
     @Option(help: "Orders to commit, one transaction each.") var orders = 20_000
     @Option(name: .customLong("full-orders"), help: "Orders to commit with synchronous=FULL (fsync per commit).") var fullOrders = 2_000
     @Option(help: "Concurrent callers committing orders, as concurrent API requests do.") var callers = 16
-    @Option(name: .long, help: ArgumentHelp("Folder for the scratch hub (default: a new temporary folder, deleted afterwards).", valueName: "path"))
-    var scratchDir: String?
+    @Option(
+        name: .customLong("data-dir"),
+        help: ArgumentHelp(
+            "Folder in which to create the scratch hubs (default: the system's temporary folder); they go in a new subfolder, deleted afterwards.",
+            valueName: "path"))
+    var dataDir: String?
     @Flag(help: "Print one JSON object of figures.") var json = false
 
     func validate() throws {
@@ -29,7 +33,9 @@ struct StoreBenchmark: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let folder = URL(fileURLWithPath: scratchDir ?? NSTemporaryDirectory() + "realalgo-bench-\(ProcessInfo.processInfo.processIdentifier)")
+        // Always a new subfolder: the benchmark deletes what it made, never a folder it was given.
+        let folder = URL(fileURLWithPath: dataDir ?? NSTemporaryDirectory(), isDirectory: true)
+            .appendingPathComponent("realalgo-bench-\(ProcessInfo.processInfo.processIdentifier)")
         try? FileManager.default.removeItem(at: folder)
         defer { try? FileManager.default.removeItem(at: folder) }
 

@@ -226,9 +226,15 @@ struct CLITests {
         ] {
             #expect((figures[key] ?? 0) > 0, "\(key)")
         }
-        let readable = try CLI.run(["bench", "store", "--ticks", "1000", "--batch", "500", "--orders", "20", "--full-orders", "0"])
+        // --data-dir names where the scratch hubs go; the benchmark removes only what it created.
+        let data = try DataFolder()
+        defer { data.remove() }
+        let marker = data.url.appendingPathComponent("keep-me")
+        try Data("x".utf8).write(to: marker)
+        let readable = try data.run("bench", "store", "--ticks", "1000", "--batch", "500", "--orders", "20", "--full-orders", "0")
         #expect(readable.stdout.contains("tick inserts (C API binding)"))
         #expect(readable.stdout.contains("rows/s"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: data.path) == ["keep-me"])
     }
 
     @Test("serve refuses bad settings from flags and the environment before it opens anything")

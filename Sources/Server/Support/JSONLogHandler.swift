@@ -37,9 +37,9 @@ public struct JSONLogHandler: LogHandler {
 
     private static let output = Mutex(())
 
+    private static let timestampStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+
     private static func timestamp() -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: Date())
+        Date.now.formatted(timestampStyle)
     }
 }
