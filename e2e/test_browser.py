@@ -89,7 +89,7 @@ def test_the_page_shows_the_live_health_filled_in_by_app_js(chromium, live_serve
     assert fields["health-lua"].startswith("Lua 5.4"), fields
     assert fields["health-modules"] == "broker, strategies"
     assert parser.attributes["health-status"].get("class") == "ok"  # app.js also styles the status
-    assert "hb.request.path=/health" in live_server.log()  # the browser, not a cache, asked the server
+    assert "http.path=/health" in live_server.log()  # the browser, not a cache, asked the server
 
 
 def test_a_screenshot_of_the_page_is_a_real_png(chromium, live_server, tmp_path):

@@ -322,7 +322,7 @@ def test_json_log_lines_are_objects_that_name_each_request(data_dir, api_key):
     for request_id, path in ids.items():
         matching = [entry for entry in entries if entry.get("hb.request.id") == request_id]
         assert matching, f"no log line carries the request id {request_id} of {path}"
-        assert all(entry.get("hb.request.path") == path for entry in matching)
+        assert all(entry.get("http.path") == path for entry in matching)
     assert any(entry["message"] == "RealAlgo stopped" for entry in entries)
 
 
@@ -380,7 +380,7 @@ def test_a_signal_lets_the_request_in_flight_finish(data_dir, api_key, sig):
     # logged the request (it is being handled), then the signal arrives; the rest of the body is
     # sent only once the server has stopped accepting connections (it is shutting down). The
     # complete answer must still arrive, and then the server must exit 0.
-    server = start_server(data_dir)
+    server = start_server(data_dir, "--log-level", "debug")  # "request started" marks a request in flight
     try:
         host, port = address(server)
         body = json.dumps({"apikey": api_key}).encode()
@@ -388,7 +388,7 @@ def test_a_signal_lets_the_request_in_flight_finish(data_dir, api_key, sig):
                 f"Content-Length: {len(body)}\r\n\r\n").encode()
         with socket.create_connection((host, port), timeout=30) as client:
             client.sendall(head + body[:10])
-            wait_until(lambda: "hb.request.path=/api/v1/ping" in server.log(), "the server to start handling the ping")
+            wait_until(lambda: "http.path=/api/v1/ping" in server.log(), "the server to start handling the ping")
             server.process.send_signal(sig)
             wait_until(lambda: not accepts_connections(host, port), f"the listener to close after {sig.name}")
             assert server.process.poll() is None, "the server exited with a request in flight"
@@ -407,13 +407,13 @@ def test_a_signal_lets_the_request_in_flight_finish(data_dir, api_key, sig):
 def test_a_stalled_request_cannot_hold_shutdown_past_the_grace_period(data_dir, api_key, sig):
     # A client that sends half a request and goes quiet must not keep the server (and its hub)
     # open until a supervisor's SIGKILL: after --shutdown-grace it is cancelled and the server exits 0.
-    server = start_server(data_dir, "--shutdown-grace", "1")
+    server = start_server(data_dir, "--shutdown-grace", "1", "--log-level", "debug")
     try:
         host, port = address(server)
         with socket.create_connection((host, port), timeout=30) as client:
             client.sendall((f"POST /api/v1/ping HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: application/json\r\n"
                             "Content-Length: 100\r\n\r\n{\"apikey\"").encode())
-            wait_until(lambda: "hb.request.path=/api/v1/ping" in server.log(), "the server to start handling the ping")
+            wait_until(lambda: "http.path=/api/v1/ping" in server.log(), "the server to start handling the ping")
             started = time.monotonic()
             server.process.send_signal(sig)
             try:
@@ -513,7 +513,11 @@ def read_only_hub():
         data = folder / "data"
         run("migrate", data_dir=data)
         run("user", "create", "trader", "--password-stdin", data_dir=data, input=PASSWORD)
-        data.chmod(0o755)  # readable by all, writable by root only (RealAlgo creates it 0700)
+        # Readable by all, writable by root only: RealAlgo creates the folder 0700 and its files 0600,
+        # so an administrator sharing a hub for reading has to open them up like this.
+        data.chmod(0o755)
+        for file in data.iterdir():
+            file.chmod(0o644)
         yield binary, data
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -539,3 +543,60 @@ def test_sql_reads_a_hub_it_cannot_write(read_only_hub):
     result = as_nobody(binary, "sql", "--format", "json", "SELECT username FROM users", "--data-dir", data)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == [{"username": "trader"}]
+
+
+# --- Found in review: process-level robustness ------------------------------------------------------
+
+def test_a_password_piped_with_a_windows_line_ending_keeps_its_last_character(data_dir):
+    # "\r\n" is one Character in Swift; trimming it as two once cost the password its last letter.
+    run("user", "create", "windows", "--password-stdin", data_dir=data_dir, input="password123\r\n")
+    stored = run("sql", "--format", "json", "SELECT password_hash FROM users WHERE username = 'windows'",
+                 data_dir=data_dir).stdout
+    scheme, iterations, salt, digest = json.loads(stored)[0]["password_hash"].split("$")
+    import base64
+    import hashlib
+    derived = hashlib.pbkdf2_hmac("sha256", b"password123", base64.b64decode(salt), int(iterations), len(base64.b64decode(digest)))
+    assert scheme == "pbkdf2-sha256"
+    assert derived == base64.b64decode(digest)
+
+
+def test_processes_starting_together_on_a_fresh_folder_share_one_secret_key(tmp_path):
+    # Each `apikey create` on a fresh folder may be the one that creates the secret key; whoever
+    # loses the race must use the winner's key, or the keys it hands out can never authenticate.
+    data = tmp_path / "data"
+    run("user", "create", "racer", "--password-stdin", data_dir=data, input=PASSWORD)
+    (data / "realalgo.key").unlink(missing_ok=True)  # no key yet, as on a fresh install
+    processes = [subprocess.Popen([str(BINARY), "apikey", "create", "--user", "racer", "--data-dir", str(data)],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(6)]
+    keys = []
+    for process in processes:
+        out, err = process.communicate(timeout=60)
+        assert process.returncode == 0, err
+        keys.append(out.strip())
+    server = start_server(data)
+    try:
+        for key in keys:
+            status, _, body = http("POST", server.url + "/api/v1/ping", {"apikey": key})
+            assert status == 200, body
+    finally:
+        server.stop()
+
+
+def test_a_log_reader_that_goes_away_does_not_kill_the_server(data_dir, api_key):
+    # Under systemd the logs go to a pipe; if its reader restarts, writes fail. The server must
+    # keep serving (and drop the lines) instead of trapping on the failed write.
+    read_end, write_end = os.pipe()
+    process = subprocess.Popen([str(BINARY), "serve", "--data-dir", str(data_dir), "--port", "0", "--log-format", "json"],
+                               stdout=subprocess.PIPE, stderr=write_end, text=True)
+    os.close(write_end)
+    try:
+        line = process.stdout.readline()
+        url = re.search(r"serving (http://\S+)", line).group(1)
+        os.close(read_end)  # the log reader goes away
+        for _ in range(5):
+            status, _, body = http("POST", url + "/api/v1/ping", {"apikey": api_key})
+            assert status == 200, body
+        assert process.poll() is None, "the server died when its log pipe closed"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=20) == 0

@@ -23,6 +23,18 @@ CREATE TABLE exchanges (
     tradable  INTEGER NOT NULL DEFAULT 1 CHECK (tradable IN (0, 1))  -- 0: quote-only (indices)
 ) STRICT, WITHOUT ROWID;
 
+-- Reference data other rules rely on (a quote-only exchange takes no orders): changed only by a
+-- new migration that drops these triggers, never in place.
+CREATE TRIGGER exchanges_no_update BEFORE UPDATE ON exchanges
+BEGIN
+    SELECT RAISE(ABORT, 'exchanges: the exchange list is reference data; change it with a migration');
+END;
+
+CREATE TRIGGER exchanges_no_delete BEFORE DELETE ON exchanges
+BEGIN
+    SELECT RAISE(ABORT, 'exchanges: the exchange list is reference data; change it with a migration');
+END;
+
 INSERT INTO exchanges (code, name, segment, timezone, tradable) VALUES
     ('NSE',          'National Stock Exchange — cash',                'equity',      'Asia/Kolkata', 1),
     ('BSE',          'BSE — cash',                                    'equity',      'Asia/Kolkata', 1),
@@ -50,6 +62,12 @@ CREATE TABLE users (
     created_at     TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
     updated_at     TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 ) STRICT;
+
+CREATE TRIGGER users_first_is_active BEFORE INSERT ON users
+WHEN NEW.is_active = 0 AND NOT EXISTS (SELECT 1 FROM users WHERE is_active = 1 AND is_admin = 1)
+BEGIN
+    SELECT RAISE(ABORT, 'users: RealAlgo must keep at least one active admin; the first user must be active');
+END;
 
 -- The first user becomes the admin: RealAlgo ships with no default account.
 CREATE TRIGGER users_first_is_admin AFTER INSERT ON users
@@ -169,6 +187,13 @@ WHEN EXISTS (
      WHERE id <> OLD.id AND user_id = NEW.user_id AND (name = NEW.name OR (is_default = 1 AND NEW.is_default = 1)))
 BEGIN
     SELECT RAISE(ABORT, 'accounts: the user already has an account with this name (or a default account); clear the other default first');
+END;
+
+-- Orders, trades and funds refer to accounts, and the books must hold even where foreign keys are
+-- off (the sqlite3 shell's default), so accounts are deactivated, never deleted.
+CREATE TRIGGER accounts_no_delete BEFORE DELETE ON accounts
+BEGIN
+    SELECT RAISE(ABORT, 'accounts: accounts are never deleted; set is_active = 0 to disable one');
 END;
 
 CREATE TRIGGER accounts_updated_at AFTER UPDATE ON accounts

@@ -1,6 +1,8 @@
 -- 0004_create_trading: orders, trades and the books they drive (positions, funds, holdings).
 --
--- The rules, enforced here for every writer (RealAlgo, a script, a person at the sqlite3 shell):
+-- The rules, enforced here for every writer (RealAlgo, a script, a person at the sqlite3 shell).
+-- They are triggers, so they hold even on a connection with foreign keys off (SQLite's default,
+-- and the sqlite3 shell's): every reference the books depend on is also checked by a trigger.
 -- * An order's status only moves forward; complete, cancelled and rejected are final.
 -- * Trades are append-only, and a trade must match its order and fit in its unfilled quantity.
 -- * Inserting a trade is the only way the books move: it updates the order's fills, records what
@@ -68,6 +70,15 @@ BEGIN
     SELECT RAISE(ABORT, 'orders: index exchanges are quote-only; trade the index''s futures or options instead');
 END;
 
+CREATE TRIGGER orders_references_exist BEFORE INSERT ON orders
+WHEN NOT EXISTS (SELECT 1 FROM exchanges WHERE code = NEW.exchange)
+  OR NOT EXISTS (SELECT 1 FROM accounts a JOIN funds f ON f.account_id = a.id WHERE a.id = NEW.account_id)
+  OR (NEW.instrument_id IS NOT NULL AND NOT EXISTS (
+        SELECT 1 FROM instruments WHERE id = NEW.instrument_id AND exchange = NEW.exchange AND symbol = NEW.symbol))
+BEGIN
+    SELECT RAISE(ABORT, 'orders: the account, the exchange and (when given) the instrument must exist, and the instrument must be this exchange and symbol');
+END;
+
 CREATE TRIGGER orders_start_unfilled BEFORE INSERT ON orders
 WHEN NEW.filled_quantity <> 0 OR NEW.average_price <> 0
 BEGIN
@@ -122,9 +133,15 @@ BEGIN
     SELECT RAISE(ABORT, 'orders: the order id, account, strategy, instrument, action and product are fixed once placed; cancel and place a new order instead');
 END;
 
+CREATE TRIGGER orders_quantity_above_fills BEFORE UPDATE OF quantity ON orders
+WHEN NEW.status IN ('pending', 'open', 'trigger pending') AND NEW.quantity <= OLD.filled_quantity
+BEGIN
+    SELECT RAISE(ABORT, 'orders: a working order''s quantity must stay above what is already filled; cancel it to stop further fills');
+END;
+
 CREATE TRIGGER orders_fills_follow_trades BEFORE UPDATE OF filled_quantity, average_price ON orders
 WHEN NEW.filled_quantity IS NOT (SELECT COALESCE(SUM(quantity), 0) FROM trades WHERE order_id = NEW.id)
-  OR NEW.average_price IS NOT (SELECT COALESCE(ROUND(SUM(quantity * price) / SUM(quantity), 6), 0.0) FROM trades WHERE order_id = NEW.id)
+  OR NEW.average_price IS NOT (SELECT COALESCE(SUM(quantity * price) / SUM(quantity), 0.0) FROM trades WHERE order_id = NEW.id)
 BEGIN
     SELECT RAISE(ABORT, 'orders: filled_quantity and average_price follow the order''s trades; insert a trade to record a fill');
 END;
@@ -156,6 +173,8 @@ CREATE TABLE trades (
     trade_value      REAL GENERATED ALWAYS AS (quantity * price) VIRTUAL,
     broker_trade_id  TEXT,
     traded_at        TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+                     CHECK (traded_at GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9]*'
+                            AND julianday(traded_at) IS NOT NULL)
 ) STRICT;
 
 CREATE INDEX trades_order ON trades (order_id);
@@ -354,11 +373,13 @@ END;
 --   against the position:   min(|q|, |s|) units are closed at p, realizing (p - a) per unit long
 --                           or (a - p) per unit short; if the trade flips the position, the new
 --                           remainder opens at p; if it only reduces, the average stays a.
+-- Nothing is rounded: averages and P&L keep the full precision of the prices (sub-paisa
+-- instruments exist), and views round for display.
 CREATE TRIGGER trades_apply AFTER INSERT ON trades
 BEGIN
     UPDATE orders SET
         filled_quantity = filled_quantity + NEW.quantity,
-        average_price = (SELECT ROUND(SUM(quantity * price) / SUM(quantity), 6) FROM trades WHERE order_id = NEW.order_id),
+        average_price = (SELECT SUM(quantity * price) / SUM(quantity) FROM trades WHERE order_id = NEW.order_id),
         status = CASE
             WHEN filled_quantity + NEW.quantity = quantity THEN 'complete'
             WHEN status IN ('pending', 'trigger pending') THEN 'open'
@@ -371,13 +392,13 @@ BEGIN
     SELECT NEW.id, b.book, NEW.account_id, b.strategy_id, b.s, NEW.price, b.q, b.a, b.q + b.s,
            CASE
                WHEN b.q + b.s = 0 THEN 0.0
-               WHEN b.q = 0 OR (b.q > 0) = (b.s > 0) THEN ROUND((abs(b.q) * b.a + abs(b.s) * NEW.price) / abs(b.q + b.s), 6)
+               WHEN b.q = 0 OR (b.q > 0) = (b.s > 0) THEN (abs(b.q) * b.a + abs(b.s) * NEW.price) / abs(b.q + b.s)
                WHEN abs(b.s) > abs(b.q) THEN NEW.price
                ELSE b.a
            END,
            CASE
                WHEN b.q <> 0 AND (b.q > 0) <> (b.s > 0)
-               THEN ROUND(min(abs(b.q), abs(b.s)) * (NEW.price - b.a) * (CASE WHEN b.q > 0 THEN 1 ELSE -1 END), 4)
+               THEN min(abs(b.q), abs(b.s)) * (NEW.price - b.a) * (CASE WHEN b.q > 0 THEN 1 ELSE -1 END)
                ELSE 0.0
            END
       FROM (
@@ -413,12 +434,12 @@ BEGIN
             NEW.price, 0.0, NEW.id)
     ON CONFLICT (account_id, exchange, symbol, product) DO UPDATE SET
         buy_qty = buy_qty + excluded.buy_qty,
-        buy_value = ROUND(buy_value + excluded.buy_value, 4),
+        buy_value = buy_value + excluded.buy_value,
         sell_qty = sell_qty + excluded.sell_qty,
-        sell_value = ROUND(sell_value + excluded.sell_value, 4),
+        sell_value = sell_value + excluded.sell_value,
         avg_price = (SELECT l.avg_price_after FROM position_ledger l WHERE l.trade_id = excluded.last_trade_id AND l.book = 'account'),
-        realized_pnl = ROUND(realized_pnl + (SELECT l.realized_pnl FROM position_ledger l
-                                              WHERE l.trade_id = excluded.last_trade_id AND l.book = 'account'), 4),
+        realized_pnl = realized_pnl + (SELECT l.realized_pnl FROM position_ledger l
+                                        WHERE l.trade_id = excluded.last_trade_id AND l.book = 'account'),
         last_trade_id = excluded.last_trade_id;
 
     INSERT INTO strategy_positions (strategy_id, account_id, exchange, symbol, product, buy_qty, buy_value,
@@ -433,16 +454,16 @@ BEGIN
      WHERE o.id = NEW.order_id AND o.strategy_id IS NOT NULL
     ON CONFLICT (strategy_id, account_id, exchange, symbol, product) DO UPDATE SET
         buy_qty = buy_qty + excluded.buy_qty,
-        buy_value = ROUND(buy_value + excluded.buy_value, 4),
+        buy_value = buy_value + excluded.buy_value,
         sell_qty = sell_qty + excluded.sell_qty,
-        sell_value = ROUND(sell_value + excluded.sell_value, 4),
+        sell_value = sell_value + excluded.sell_value,
         avg_price = (SELECT l.avg_price_after FROM position_ledger l WHERE l.trade_id = excluded.last_trade_id AND l.book = 'strategy'),
-        realized_pnl = ROUND(realized_pnl + (SELECT l.realized_pnl FROM position_ledger l
-                                              WHERE l.trade_id = excluded.last_trade_id AND l.book = 'strategy'), 4),
+        realized_pnl = realized_pnl + (SELECT l.realized_pnl FROM position_ledger l
+                                        WHERE l.trade_id = excluded.last_trade_id AND l.book = 'strategy'),
         last_trade_id = excluded.last_trade_id;
 
     UPDATE funds SET
-        realized_pnl = ROUND(realized_pnl + (SELECT realized_pnl FROM position_ledger WHERE trade_id = NEW.id AND book = 'account'), 4),
+        realized_pnl = realized_pnl + (SELECT realized_pnl FROM position_ledger WHERE trade_id = NEW.id AND book = 'account'),
         last_trade_id = NEW.id
     WHERE account_id = NEW.account_id;
 END;

@@ -71,7 +71,8 @@ SELECT s.id AS strategy_id,
         SELECT curve.strategy_id, curve.trade_id, curve.traded_at, curve.pnl, curve.closing,
                max(0.0, MAX(curve.equity) OVER (PARTITION BY curve.strategy_id ORDER BY curve.trade_id
                                                  ROWS UNBOUNDED PRECEDING)) - curve.equity AS drawdown
-          FROM (SELECT l.strategy_id, l.trade_id, t.traded_at, l.realized_pnl AS pnl,
+          -- P&L rounded to 1/100 paisa, so a break-even close is neither a win nor a loss.
+          FROM (SELECT l.strategy_id, l.trade_id, t.traded_at, ROUND(l.realized_pnl, 4) AS pnl,
                        (l.qty_before <> 0 AND (l.qty_before > 0) <> (l.signed_qty > 0)) AS closing,
                        SUM(l.realized_pnl) OVER (PARTITION BY l.strategy_id ORDER BY l.trade_id
                                                  ROWS UNBOUNDED PRECEDING) AS equity

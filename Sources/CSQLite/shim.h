@@ -7,9 +7,6 @@
 
 #include <sqlite3.h>
 
-/// SQLITE_TRANSIENT is a macro around a cast of -1 to a destructor pointer; Swift cannot import it.
-static inline sqlite3_destructor_type csqlite_transient(void) { return SQLITE_TRANSIENT; }
-
 /// sqlite3_db_config is variadic. Turning off double-quoted string literals makes a typo in a
 /// column name an error instead of a silent string (https://sqlite.org/quirks.html#dblquote).
 static inline int csqlite_disable_dqs(sqlite3 *db) {

@@ -35,7 +35,8 @@ public struct DerivativeSeries: Sendable, Hashable {
     }
 
     /// The next `count` weekly expiries on or after `date`. An expiry that falls on a holiday moves
-    /// to the previous trading day (and is dropped if that day is already past).
+    /// to the previous regular trading day (and is dropped if that day is already past); a
+    /// special session on the holiday (Muhurat trading) does not keep the expiry there.
     public func weeklyExpiries(onOrAfter date: LocalDate, calendar: TradingCalendar) -> [LocalDate] {
         guard weeklyExpiries > 0 else { return [] }
         let firstCandidate = date.adding(days: (expiryWeekday - date.isoWeekday + 7) % 7)
@@ -92,6 +93,6 @@ public struct DerivativeSeries: Sendable, Hashable {
     }
 
     private func adjusted(_ expiry: LocalDate, calendar: TradingCalendar) -> LocalDate? {
-        calendar.tradingDay(onOrBefore: expiry, on: exchange)
+        calendar.regularTradingDay(onOrBefore: expiry, on: exchange)
     }
 }

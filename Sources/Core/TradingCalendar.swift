@@ -134,6 +134,23 @@ public struct TradingCalendar: Sendable {
         (0...366).lazy.map { date.adding(days: -$0) }.first { isTradingDay($0, on: exchange) }
     }
 
+    /// True when `date` is a regular session day: the weekly sessions apply and no trading holiday
+    /// closes it. A special session (Muhurat trading on a holiday, a budget-day Sunday) trades but
+    /// does not make a regular day, and exchanges do not expire contracts on one.
+    public func isRegularTradingDay(_ date: LocalDate, on exchange: ExchangeCode) -> Bool {
+        let code = exchange.calendarExchange
+        guard holidays[code]?[date] == nil, let template = templates[code] else { return false }
+        return template.sessions.contains {
+            $0.type == .normal && $0.isoWeekday == date.isoWeekday && $0.validFrom <= date && date <= $0.validUntil
+        }
+    }
+
+    /// The latest regular trading day on or before `date` (where an expiry that falls on a
+    /// holiday moves), searching back at most a year.
+    public func regularTradingDay(onOrBefore date: LocalDate, on exchange: ExchangeCode) -> LocalDate? {
+        (0...366).lazy.map { date.adding(days: -$0) }.first { isRegularTradingDay($0, on: exchange) }
+    }
+
     /// True when `exchange` is in a normal session at `secondsSinceEpoch` (UTC).
     public func isOpen(atSecondsSinceEpoch seconds: Int64, exchange: ExchangeCode) -> Bool {
         let date = LocalDate(secondsSinceEpoch: seconds, utcOffsetSeconds: Self.istOffsetSeconds)

@@ -9,8 +9,9 @@ public enum Digest {
         let input = Array(bytes)
         input.withUnsafeBufferPointer { buffer in
             output.withUnsafeMutableBufferPointer { out in
-                // EVP_Digest only fails on allocation failure; a zero digest would then never match.
-                _ = EVP_Digest(buffer.baseAddress, buffer.count, out.baseAddress, nil, EVP_sha256(), nil)
+                // EVP_Digest fails only if libcrypto cannot allocate; a zero digest must never pass for a hash.
+                let status = EVP_Digest(buffer.baseAddress, buffer.count, out.baseAddress, nil, EVP_sha256(), nil)
+                precondition(status == 1, "libcrypto failed to compute SHA-256")
             }
         }
         return output
@@ -25,7 +26,9 @@ public enum Digest {
         keyBytes.withUnsafeBufferPointer { k in
             messageBytes.withUnsafeBufferPointer { m in
                 output.withUnsafeMutableBufferPointer { out in
-                    _ = HMAC(EVP_sha256(), k.baseAddress, Int32(k.count), m.baseAddress, m.count, out.baseAddress, &length)
+                    // A failed HMAC would leave 32 zero bytes that every key would "match": stop instead.
+                    let result = HMAC(EVP_sha256(), k.baseAddress, Int32(k.count), m.baseAddress, m.count, out.baseAddress, &length)
+                    precondition(result != nil && length == 32, "libcrypto failed to compute HMAC-SHA256")
                 }
             }
         }

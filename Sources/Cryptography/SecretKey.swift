@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 public import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// The server's master secret, kept outside the database: a copy of the hub alone can neither
 /// forge API keys nor read upstream credentials.
 ///
@@ -16,6 +20,14 @@ public struct SecretKey: Sendable {
     public init(bytes: [UInt8]) throws {
         guard bytes.count == 32 else { throw CryptographyError(.secretKey, "the secret key must be 32 bytes (64 hex characters)") }
         self.master = bytes
+    }
+
+    /// Checks `REALALGO_SECRET_KEY`, if set, without touching the disk (for validating settings early).
+    public static func validateEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        guard let text = environment[environmentVariable], !text.isEmpty else { return }
+        guard let bytes = [UInt8](hexString: text.trimmingCharacters(in: .whitespacesAndNewlines)), bytes.count == 32 else {
+            throw CryptographyError(.secretKey, "\(environmentVariable) must be 64 hexadecimal characters (32 bytes)")
+        }
     }
 
     /// Loads the key from the environment or the data directory, creating the file if neither exists.
@@ -44,10 +56,19 @@ public struct SecretKey: Sendable {
         guard create else {
             throw CryptographyError(.secretKey, "no secret key: \(file.path) does not exist and \(environmentVariable) is not set")
         }
+        // Two processes starting on a fresh folder must end up with one key: write a complete
+        // temporary file, then link it into place, which fails if another process got there first.
         let bytes = try SecureRandom.bytes(32)
-        let created = FileManager.default.createFile(
-            atPath: file.path, contents: Data((bytes.hexString + "\n").utf8), attributes: [.posixPermissions: 0o600])
-        guard created else { throw CryptographyError(.secretKey, "cannot create \(file.path); check that the folder is writable") }
+        let temporary = dataDirectory.appendingPathComponent(".\(fileName).\(ProcessInfo.processInfo.processIdentifier).\(bytes.prefix(4).hexString)")
+        guard
+            FileManager.default.createFile(
+                atPath: temporary.path, contents: Data((bytes.hexString + "\n").utf8), attributes: [.posixPermissions: 0o600])
+        else { throw CryptographyError(.secretKey, "cannot create \(file.path); check that the folder is writable") }
+        defer { try? FileManager.default.removeItem(at: temporary) }
+        if link(temporary.path, file.path) != 0 {
+            guard errno == EEXIST else { throw CryptographyError(.secretKey, "cannot create \(file.path): \(String(cString: strerror(errno)))") }
+            return try load(dataDirectory: dataDirectory, environment: [:], create: false)  // another process won the race
+        }
         return try SecretKey(bytes: bytes)
     }
 

@@ -25,7 +25,7 @@ public struct DataDirectory: Sendable {
         do {
             try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
-            throw StoreError(.readOnly, "cannot create the data folder \(url.path): \(error.localizedDescription)")
+            throw StoreError(.other, "cannot create the data folder \(url.path): \(error.localizedDescription)")
         }
     }
 }

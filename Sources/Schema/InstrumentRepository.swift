@@ -35,7 +35,7 @@ public struct InstrumentRepository: Sendable {
         for row in listedExpiries {
             guard let expiry = LocalDate(iso: row["expiry"] as String) else { continue }
             let exchange = ExchangeCode(rawValue: row["exchange"])
-            if !calendar.isTradingDay(expiry, on: exchange) {
+            if !calendar.isRegularTradingDay(expiry, on: exchange) {
                 try db.execute(
                     sql: "UPDATE instruments SET is_active = 0 WHERE is_active = 1 AND source = 'simulator' AND exchange = ? AND expiry = ?",
                     arguments: [exchange.rawValue, expiry.description])

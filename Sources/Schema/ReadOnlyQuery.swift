@@ -37,13 +37,19 @@ public enum ReadOnlyQuery {
     public struct Limits: Sendable {
         public var maxRows: Int
         public var timeout: Duration
-        /// The longest string or blob a query may build (stops `randomblob(1e12)` and friends).
+        /// The longest string or blob a query may build (stops `randomblob(1e12)` and friends, and
+        /// bounds how long one function call on one value can run, which no progress handler can
+        /// interrupt).
         public var maxValueBytes: Int32
+        /// The most bytes of text and blobs a whole result may hold, so many large values cannot
+        /// exhaust memory either.
+        public var maxResultBytes: Int
 
-        public init(maxRows: Int = 10_000, timeout: Duration = .seconds(10), maxValueBytes: Int32 = 64 << 20) {
+        public init(maxRows: Int = 10_000, timeout: Duration = .seconds(10), maxValueBytes: Int32 = 4 << 20, maxResultBytes: Int = 64 << 20) {
             self.maxRows = maxRows
             self.timeout = timeout
             self.maxValueBytes = maxValueBytes
+            self.maxResultBytes = maxResultBytes
         }
     }
 
@@ -104,7 +110,7 @@ public enum ReadOnlyQuery {
             throw StoreError(.invalidQuery, "SQL error: \(String(cString: sqlite3_errmsg(db)))", sqliteCode: prepared.0)
         }
         guard let statement else { throw StoreError(.invalidQuery, "the query is empty") }
-        guard isBlank(prepared.1) else {
+        guard try onlyCommentsRemain(prepared.1, db) else {
             throw StoreError(.invalidQuery, "one statement at a time: remove everything after the first ';'")
         }
         guard sqlite3_stmt_readonly(statement) != 0 else {
@@ -115,6 +121,7 @@ public enum ReadOnlyQuery {
         let columns = (0..<columnCount).map { String(cString: sqlite3_column_name(statement, $0)) }
         var rows: [[SQLValue]] = []
         var truncated = false
+        var resultBytes = 0
         while true {
             let status = sqlite3_step(statement)
             if status == SQLITE_DONE { break }
@@ -129,6 +136,13 @@ public enum ReadOnlyQuery {
             if rows.count == limits.maxRows {
                 truncated = true
                 break
+            }
+            resultBytes += (0..<columnCount).reduce(0) { $0 + Int(sqlite3_column_bytes(statement, $1)) }
+            guard resultBytes <= limits.maxResultBytes else {
+                throw StoreError(.queryTimeout, "the result is larger than \(limits.maxResultBytes >> 20) MiB; select fewer rows or columns")
+            }
+            if ContinuousClock.now >= guardrail.deadline {
+                throw StoreError(.queryTimeout, "the query ran longer than \(limits.timeout) and was stopped; narrow it or raise the time limit")
             }
             rows.append((0..<columnCount).map { value(statement, $0) })
         }
@@ -171,8 +185,23 @@ public enum ReadOnlyQuery {
         }
     }
 
-    private static func isBlank(_ text: String) -> Bool {
-        text.allSatisfy { $0.isWhitespace || $0 == ";" }
+    /// True when what follows the first statement is only white space, semicolons or comments:
+    /// SQLite compiles such a tail to no statement at all.
+    private static func onlyCommentsRemain(_ tail: String, _ db: OpaquePointer) throws -> Bool {
+        var rest = tail
+        while !rest.allSatisfy({ $0.isWhitespace || $0 == ";" }) {
+            var statement: OpaquePointer?
+            var next: UnsafePointer<CChar>?
+            let (status, remainder) = rest.withCString { text in
+                let status = sqlite3_prepare_v2(db, text, -1, &statement, &next)
+                return (status, next.map { String(cString: $0) } ?? "")
+            }
+            sqlite3_finalize(statement)
+            guard status == SQLITE_OK, statement == nil else { return false }
+            guard remainder != rest else { return true }
+            rest = remainder
+        }
+        return true
     }
 
     /// State shared with the C callbacks for one query.
@@ -218,7 +247,9 @@ private func authorize(
         guardrail.denial = "read-only: ATTACH and DETACH are not allowed; queries here read the RealAlgo hub only"
         return SQLITE_DENY
     default:
-        let target = [firstText, secondText].compactMap { $0 }.first { !$0.isEmpty && !$0.hasPrefix("sqlite_") }
+        // For BEGIN, COMMIT and SAVEPOINT the arguments are the verb, not a table.
+        let names = [SQLITE_TRANSACTION, SQLITE_SAVEPOINT].contains(action) ? [] : [firstText, secondText]
+        let target = names.compactMap { $0 }.first { !$0.isEmpty && !$0.hasPrefix("sqlite_") }
         guardrail.denial =
             "read-only: \(actionName(action))\(target.map { " on \($0)" } ?? "") is not allowed; queries here only read the hub (change data through the API or the realalgo commands)"
         return SQLITE_DENY

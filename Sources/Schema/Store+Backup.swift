@@ -12,13 +12,28 @@ extension Store {
     public func backup(to destination: URL, overwrite: Bool = false) throws {
         try checkOpen()
         let files = FileManager.default
-        if files.fileExists(atPath: destination.path), !overwrite {
-            throw StoreError(.other, "\(destination.path) already exists; choose another file name or pass --force")
+        let target = destination.resolvingSymlinksInPath().standardizedFileURL.path
+        let live = databaseURL.resolvingSymlinksInPath().standardizedFileURL.path
+        guard ![live, live + "-wal", live + "-shm"].contains(target) else {
+            throw StoreError(.other, "\(destination.path) is the live database (or one of its WAL files); back up to another file")
+        }
+        var isDirectory: ObjCBool = false
+        if files.fileExists(atPath: destination.path, isDirectory: &isDirectory) {
+            guard !isDirectory.boolValue else {
+                throw StoreError(.other, "\(destination.path) is a folder; give the backup a file name inside it")
+            }
+            guard overwrite else {
+                throw StoreError(.other, "\(destination.path) already exists; choose another file name or pass --force")
+            }
         }
         let temporary = destination.deletingLastPathComponent()
             .appendingPathComponent(".\(destination.lastPathComponent).partial-\(ProcessInfo.processInfo.processIdentifier)")
         try? files.removeItem(at: temporary)
         do {
+            // Owner-only from the start: the copy holds password hashes and the audit trail.
+            guard files.createFile(atPath: temporary.path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+                throw StoreError(.other, "cannot create \(temporary.path); check that the folder exists and is writable")
+            }
             let copy = try DatabaseQueue(path: temporary.path)
             try pool.backup(to: copy)
             let check = try copy.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check") }

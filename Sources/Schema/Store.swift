@@ -72,7 +72,7 @@ public final class Store: Sendable {
             do {
                 try files.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             } catch {
-                throw StoreError(.readOnly, "cannot create the data folder \(folder.path): \(error.localizedDescription)")
+                throw StoreError(.other, "cannot create the data folder \(folder.path): \(error.localizedDescription)")
             }
         } else if !options.readOnly {
             let folder = url.deletingLastPathComponent().path
@@ -86,7 +86,8 @@ public final class Store: Sendable {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.readonly = options.readOnly
-        configuration.busyMode = .timeout(TimeInterval(options.busyTimeout.components.seconds))
+        let timeout = options.busyTimeout.components
+        configuration.busyMode = .timeout(TimeInterval(timeout.seconds) + TimeInterval(timeout.attoseconds) / 1e18)
         configuration.maximumReaderCount = options.maximumReaders
         configuration.label = "realalgo"
         configuration.acceptsDoubleQuotedStringLiterals = false

@@ -20,11 +20,14 @@ public enum AppModule: String, Sendable, CaseIterable, Comparable {
         }
     }
 
-    /// Parses a comma-separated list such as `market-data,broker`; `all` selects every module.
-    /// - Throws: ``AppModuleError`` naming the first unknown module.
+    /// Parses a comma-separated list such as `market-data,broker`; `all` selects every module and
+    /// `none` runs the core server alone.
+    /// - Throws: ``AppModuleError`` naming the first unknown module, or for an empty list.
     public static func parseList(_ text: String) throws -> Set<AppModule> {
         let names = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         if names == ["all"] { return Set(allCases) }
+        if names == ["none"] { return [] }
+        guard !names.isEmpty else { throw AppModuleError(name: text) }
         return try Set(
             names.map { name in
                 guard let module = allCases.first(where: { $0.name == name }) else { throw AppModuleError(name: name) }
@@ -38,6 +41,6 @@ public enum AppModule: String, Sendable, CaseIterable, Comparable {
 public struct AppModuleError: Error, CustomStringConvertible {
     public let name: String
     public var description: String {
-        "unknown module '\(name)'; choose from \(AppModule.allCases.map(\.name).sorted().joined(separator: ", ")) or all"
+        "unknown module '\(name)'; choose from \(AppModule.allCases.map(\.name).sorted().joined(separator: ", ")), all or none"
     }
 }

@@ -39,7 +39,7 @@ public func buildApplication(
     router.middlewares.add(RequestIDMiddleware())
     router.middlewares.add(SecurityHeadersMiddleware())
     router.middlewares.add(MetricsMiddleware())
-    router.middlewares.add(LogRequestsMiddleware(.info))
+    router.middlewares.add(RequestLogMiddleware())
     router.middlewares.add(APIErrorMiddleware())
     if let webRoot = configuration.webRoot {
         router.middlewares.add(FileMiddleware(webRoot, searchForIndexHtml: true, logger: logger))
@@ -51,7 +51,7 @@ public func buildApplication(
     MetricsController(registry: dependencies.metrics, databaseURL: store.databaseURL, startedAt: startedAt).register(on: router)
 
     let api = APIv1Routes(router: router)
-    let authenticator = APIKeyAuthenticator(store: store, generator: APIKeyGenerator(secretKey: dependencies.secretKey))
+    let authenticator = APIKeyAuthenticator(store: store, generator: APIKeyGenerator(secretKey: dependencies.secretKey), logger: logger)
     PingController(authenticator: authenticator, store: store, maxBodyBytes: configuration.maxRequestBodyBytes).register(on: api)
 
     return Application(

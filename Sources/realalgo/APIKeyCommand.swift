@@ -3,6 +3,7 @@ import ArgumentParser
 import Cryptography
 import Foundation
 import Schema
+import Server
 
 /// `realalgo apikey create | list | revoke`.
 struct APIKeyCommand: AsyncParsableCommand {
@@ -51,7 +52,7 @@ struct APIKeyCommand: AsyncParsableCommand {
                         ]
                     },
                     truncated: false)
-                FileHandle.standardOutput.write(Data(QueryResultFormatter.render(result, as: format).utf8))
+                StandardOutput.write(QueryResultFormatter.render(result, as: format))
             }
         }
     }

@@ -2,6 +2,7 @@
 import ArgumentParser
 import Foundation
 import Schema
+import Server
 
 /// `--data-dir`, shared by every command.
 struct DataDirOptions: ParsableArguments {
@@ -47,17 +48,24 @@ enum PasswordInput {
     static let minimumLength = 8
 
     static func read() throws -> String {
-        let data = FileHandle.standardInput.readDataToEndOfFile()
-        var text = String(decoding: data, as: UTF8.self)
-        if text.hasSuffix("\r\n") { text.removeLast(2) } else if text.hasSuffix("\n") { text.removeLast() }
+        let text = withoutTrailingNewline(String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self))
         guard text.count >= minimumLength else {
             throw ValidationError("the password read from standard input must be at least \(minimumLength) characters")
         }
         return text
     }
+
+    /// Removes one trailing "\n" or "\r\n". (Working on bytes: in Swift "\r\n" is a single
+    /// Character, so character-based trimming would also eat the password's last character.)
+    static func withoutTrailingNewline(_ text: String) -> String {
+        var bytes = Array(text.utf8)
+        if bytes.last == UInt8(ascii: "\n") { bytes.removeLast() }
+        if bytes.last == UInt8(ascii: "\r") && text.utf8.last == UInt8(ascii: "\n") { bytes.removeLast() }
+        return String(decoding: bytes, as: UTF8.self)
+    }
 }
 
 /// Writes to standard error (messages for people; standard output carries only results).
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data((message + "\n").utf8))
+    StandardOutput.write(message + "\n", toStandardError: true)
 }

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import Cryptography
 import Foundation
 import Schema
 
@@ -42,7 +43,8 @@ enum QueryResultFormatter {
 
     static func csv(_ result: QueryResult) -> String {
         func field(_ text: String) -> String {
-            guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+            // Scalars, not Characters: "\r\n" is one Character in Swift and matches neither "\r" nor "\n".
+            guard text.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
             return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
         var lines = [result.columns.map(field).joined(separator: ",")]
@@ -63,7 +65,7 @@ enum QueryResultFormatter {
         case .integer(let number): String(number)
         case .real(let number): realText(number)
         case .text(let string): string
-        case .blob(let bytes): "x'" + bytes.map { String(format: "%02x", $0) }.joined() + "'"
+        case .blob(let bytes): "x'" + bytes.hexString + "'"
         }
     }
 

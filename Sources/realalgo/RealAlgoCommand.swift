@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import ArgumentParser
 import Core
+import Foundation
 
 /// `realalgo`: the whole trading server in one command. Every subcommand runs without a terminal
 /// (passwords come on standard input), takes `--data-dir`, and exits non-zero on any error.
@@ -14,4 +15,20 @@ struct RealAlgoCommand: AsyncParsableCommand {
             ServeCommand.self, MigrateCommand.self, SQLCommand.self, UserCommand.self, APIKeyCommand.self,
             BackupCommand.self, BenchCommand.self,
         ])
+
+    static func main() async {
+        // Everything RealAlgo writes (the hub, its WAL files, backups, the key) holds password
+        // hashes, the audit trail or secrets: owner-only, whatever umask the shell or service had.
+        umask(0o077)
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

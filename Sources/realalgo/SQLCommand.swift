@@ -2,6 +2,7 @@
 import ArgumentParser
 import Foundation
 import Schema
+import Server
 
 /// `realalgo sql "<query>"`: read the hub with SQL. Read-only by construction (see ReadOnlyQuery):
 /// writes, ATTACH and PRAGMA changes fail with a "read-only" message and a non-zero exit.
@@ -35,7 +36,7 @@ struct SQLCommand: AsyncParsableCommand {
     func run() async throws {
         let limits = ReadOnlyQuery.Limits(maxRows: maxRows, timeout: .milliseconds(Int64(timeout * 1000)))
         let result = try ReadOnlyQuery.run(query, databaseURL: data.dataDirectory.databaseURL, limits: limits)
-        FileHandle.standardOutput.write(Data(QueryResultFormatter.render(result, as: format).utf8))
+        StandardOutput.write(QueryResultFormatter.render(result, as: format))
         if result.truncated {
             printError("note: output stopped at \(maxRows) rows; raise --max-rows to see more")
         }

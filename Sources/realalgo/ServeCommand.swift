@@ -75,7 +75,8 @@ struct ServeCommand: AsyncParsableCommand {
             guard let format = LogFormat(rawValue: text) else { throw ValidationError("REALALGO_LOG_FORMAT=\(text) must be text or json") }
             configuration.logFormat = format
         }
-        configuration.webRoot = WebRoot.locate(flag: webDirectory ?? EnvironmentSetting.string("REALALGO_WEB_DIR"))
+        configuration.webRoot = try WebRoot.locate(flag: webDirectory ?? EnvironmentSetting.string("REALALGO_WEB_DIR"))
+        do { try SecretKey.validateEnvironment() } catch { throw ValidationError(String(describing: error)) }
         return configuration
     }
 
@@ -102,15 +103,14 @@ struct ServeCommand: AsyncParsableCommand {
         if case .failure(let error) = LuaRuntime.selfCheck() {
             throw ValidationError("the Lua runtime failed its self-check: \(error.message)")
         }
-        if configuration.webRoot == nil { logger.warning("no web folder found: the browser app is not served (pass --web-dir)") }
+        if configuration.webRoot == nil { logger.warning("no ./web folder: the browser app is not served (pass --web-dir)") }
 
         let dependencies = AppDependencies(store: store, secretKey: secretKey, metrics: registry)
         let host = configuration.host
         let dataPath = configuration.dataDirectory.url.path
         let app = buildApplication(configuration, dependencies: dependencies, logger: logger) { boundPort in
             // Scripts and tests read this line to learn the port (useful with --port 0).
-            let line = "RealAlgo \(RealAlgoVersion.current) serving http://\(host):\(boundPort) (data: \(dataPath))\n"
-            FileHandle.standardOutput.write(Data(line.utf8))
+            StandardOutput.write("RealAlgo \(RealAlgoVersion.current) serving http://\(host):\(boundPort) (data: \(dataPath))\n")
         }
         do {
             try await runUntilSignalled(app, gracePeriod: .milliseconds(Int64(shutdownGrace * 1000)), logger: logger)
@@ -129,20 +129,18 @@ extension Logger.Level: @retroactive ExpressibleByArgument {}
 
 /// Finds the browser app's folder.
 enum WebRoot {
-    /// `--web-dir` / `REALALGO_WEB_DIR` if given (and existing), else `./web`, else the `web`
-    /// folder of the source tree this binary was built from (so `make run` works from anywhere).
-    static func locate(flag: String?, sourceFile: String = #filePath) -> String? {
-        let files = FileManager.default
-        var candidates: [String] = []
-        if let flag { candidates.append(flag) }
-        candidates.append("web")
-        let sourceTree = URL(fileURLWithPath: sourceFile).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        candidates.append(sourceTree.appendingPathComponent("web").path)
-        if let flag, !files.fileExists(atPath: flag) { return nil }
-        return candidates.first { path in
+    /// `--web-dir` / `REALALGO_WEB_DIR` if given (it must be a folder), else `./web` if present.
+    /// - Throws: `ValidationError` for a given folder that does not exist.
+    static func locate(flag: String?) throws -> String? {
+        func isFolder(_ path: String) -> Bool {
             var isDirectory: ObjCBool = false
-            return files.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+            return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
         }
+        if let flag {
+            guard isFolder(flag) else { throw ValidationError("the web folder \(flag) does not exist") }
+            return flag
+        }
+        return isFolder("web") ? "web" : nil
     }
 }
 

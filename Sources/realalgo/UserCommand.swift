@@ -3,6 +3,7 @@ import ArgumentParser
 import Cryptography
 import Foundation
 import Schema
+import Server
 
 /// `realalgo user create | passwd | list`.
 struct UserCommand: AsyncParsableCommand {
@@ -73,7 +74,7 @@ struct UserCommand: AsyncParsableCommand {
                         ]
                     },
                     truncated: false)
-                FileHandle.standardOutput.write(Data(QueryResultFormatter.render(result, as: format).utf8))
+                StandardOutput.write(QueryResultFormatter.render(result, as: format))
             }
         }
     }

@@ -17,8 +17,18 @@ struct DerivativeSeriesTests {
                         validFrom: date("0001-01-01"), validUntil: date("9999-12-31"))
                 })
         ],
-        holidays: [.init(date: date("2026-11-24"), exchange: .nfo, description: "Guru Nanak Jayanti", openWindow: nil)],
-        specialSessions: [])
+        holidays: [
+            .init(date: date("2026-11-24"), exchange: .nfo, description: "Guru Nanak Jayanti", openWindow: nil),
+            .init(date: date("2025-10-21"), exchange: .nfo, description: "Diwali Laxmi Pujan", openWindow: nil),
+        ],
+        specialSessions: [
+            .init(
+                date: date("2025-10-21"), exchange: .nfo, name: "Muhurat", type: .normal,
+                window: .init(start: TimeOfDay("13:45")!, end: TimeOfDay("14:45")!)),
+            .init(
+                date: date("2026-02-01"), exchange: .nfo, name: "Budget", type: .normal,
+                window: .init(start: TimeOfDay("09:15")!, end: TimeOfDay("15:30")!)),
+        ])
 
     static let nifty = DerivativeSeries(
         underlying: "NIFTY", exchange: .nfo, lotSize: 65, tickSize: 0.05, freezeQuantity: 1800, strikeStep: 50, strikesEachSide: 2,
@@ -44,6 +54,15 @@ struct DerivativeSeriesTests {
         ])
     func monthlies(today: String, expected: [String]) {
         #expect(Self.nifty.monthlyExpiries(onOrAfter: Self.date(today), count: 3, calendar: Self.calendar).map(\.description) == expected)
+    }
+
+    @Test("a Muhurat session on a holiday trades but is not an expiry day, and neither is a budget Sunday")
+    func specialSessionsAreNotExpiryDays() {
+        #expect(Self.calendar.isTradingDay(Self.date("2025-10-21"), on: .nfo))
+        #expect(!Self.calendar.isRegularTradingDay(Self.date("2025-10-21"), on: .nfo))
+        #expect(Self.nifty.weeklyExpiries(onOrAfter: Self.date("2025-10-18"), calendar: Self.calendar).first == Self.date("2025-10-20"))
+        #expect(Self.calendar.isTradingDay(Self.date("2026-02-01"), on: .nfo))
+        #expect(Self.calendar.regularTradingDay(onOrBefore: Self.date("2026-02-01"), on: .nfo) == Self.date("2026-01-30"))
     }
 
     @Test("option expiries are weeklies and monthlies without repeats")

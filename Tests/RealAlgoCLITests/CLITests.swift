@@ -144,6 +144,22 @@ struct CLITests {
         #expect(unknownUser.status == 1 && unknownUser.stdout.isEmpty && unknownUser.stderr.contains("no active user"))
     }
 
+    @Test("what realalgo writes is owner-only, whatever the umask")
+    func permissions() throws {
+        let data = try DataFolder()
+        defer { data.remove() }
+        let nested = data.url.appendingPathComponent("hub")
+        let result = try CLI.run(["migrate", "--data-dir", nested.path])
+        #expect(result.status == 0)
+        func mode(_ path: String) throws -> Int {
+            try #require(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber).intValue
+        }
+        #expect(try mode(nested.path) == 0o700)
+        #expect(try mode(nested.appendingPathComponent("realalgo.db").path) == 0o600)
+        #expect(try CLI.run(["backup", "--data-dir", nested.path, data.url.appendingPathComponent("b.db").path]).status == 0)
+        #expect(try mode(data.url.appendingPathComponent("b.db").path) == 0o600)
+    }
+
     @Test("sql prints tables, CSV and JSON, and notes a truncated result")
     func sqlFormats() throws {
         let data = try DataFolder()
@@ -157,6 +173,8 @@ struct CLITests {
             try data.run("sql", "--format", "json", query).stdout
                 == "[{\"code\":\"NSE\",\"tradable\":1},\n {\"code\":\"NSE_INDEX\",\"tradable\":0}]\n")
         #expect(try data.run("sql", "--format", "csv", "SELECT 'a,\"b\"' AS x, NULL AS y, 1.5 AS z").stdout == "x,y,z\r\n\"a,\"\"b\"\"\",,1.5\r\n")
+        #expect(try data.run("sql", "--format", "csv", "SELECT 'a' || char(13, 10) || 'b' AS x").stdout == "x\r\n\"a\r\nb\"\r\n")
+        #expect(try data.run("sql", "--format", "json", "SELECT x'00ff' AS b").stdout == "[{\"b\":\"AP8=\"}]\n")
         let truncated = try data.run("sql", "--max-rows", "3", "SELECT id FROM instruments")
         #expect(truncated.status == 0)
         #expect(truncated.stdout.contains("(3 rows)"))
@@ -207,6 +225,11 @@ struct CLITests {
         #expect(try CLI.run(["sql", "--data-dir", copyFolder.path, "SELECT username FROM users"]).stdout.contains("alice"))
         let again = try data.run("backup", target)
         #expect(again.status == 1 && again.stderr.contains("already exists"))
+        let onFolder = try data.run("backup", copyFolder.path, "--force")
+        #expect(onFolder.status == 1 && onFolder.stderr.contains("is a folder"))
+        #expect(FileManager.default.fileExists(atPath: target))
+        let onLive = try data.run("backup", data.database.path, "--force")
+        #expect(onLive.status == 1 && onLive.stderr.contains("is the live database"))
         #expect(try data.run("backup", target, "--force").status == 0)
 
         let empty = try DataFolder()
@@ -247,6 +270,13 @@ struct CLITests {
         #expect(badModule.status == 64 && badModule.stderr.contains("unknown module 'telepathy'"))
         let badBool = try data.run("serve", environment: ["REALALGO_ALWAYS_OPEN": "maybe"])
         #expect(badBool.status == 64 && badBool.stderr.contains("REALALGO_ALWAYS_OPEN"))
+        let emptyModules = try data.run("serve", "--modules", ",")
+        #expect(emptyModules.status == 64 && emptyModules.stderr.contains("all or none"))
+        let noWeb = try data.run("serve", "--web-dir", "/no/such/folder")
+        #expect(noWeb.status == 64 && noWeb.stderr.contains("the web folder /no/such/folder does not exist"))
+        let badKey = try data.run("serve", environment: ["REALALGO_SECRET_KEY": "not-hex"])
+        #expect(badKey.status == 64 && badKey.stderr.contains("REALALGO_SECRET_KEY must be 64 hexadecimal characters"))
+        #expect(badKey.stderr.contains("realalgo serve"))  // serve's own usage, not the root's
         #expect(!FileManager.default.fileExists(atPath: data.database.path))
     }
 }

@@ -9,8 +9,7 @@ import Testing
 /// independent model, over random sequences of orders and partial fills.
 @Suite("Books follow trades")
 struct BooksTests {
-    /// What a position book should hold: the textbook average-price and realized-P&L arithmetic,
-    /// rounded as the schema rounds (average to 6 places, P&L to 4).
+    /// What a position book should hold: the textbook average-price and realized-P&L arithmetic.
     struct BookModel {
         var quantity = 0
         var averagePrice = 0.0
@@ -20,17 +19,17 @@ struct BooksTests {
             let q = quantity
             var pnl = 0.0
             if q != 0 && (q > 0) != (s > 0) {
-                pnl = round4(Double(min(abs(q), abs(s))) * (p - averagePrice) * (q > 0 ? 1 : -1))
+                pnl = Double(min(abs(q), abs(s))) * (p - averagePrice) * (q > 0 ? 1 : -1)
             }
             if q + s == 0 {
                 averagePrice = 0
             } else if q == 0 || (q > 0) == (s > 0) {
-                averagePrice = round6((Double(abs(q)) * averagePrice + Double(abs(s)) * p) / Double(abs(q + s)))
+                averagePrice = (Double(abs(q)) * averagePrice + Double(abs(s)) * p) / Double(abs(q + s))
             } else if abs(s) > abs(q) {
                 averagePrice = p
             }
             quantity = q + s
-            realized = round4(realized + pnl)
+            realized += pnl
         }
     }
 
@@ -150,6 +149,29 @@ struct BooksTests {
         }
     }
 
+    @Test("sub-paisa prices keep their precision: a flat round trip at the average realizes nothing")
+    func subPaisaPrices() async throws {
+        try await withHub { (store: Store) async throws in
+            try await store.execute(
+                """
+                INSERT INTO users (id, username, password_hash) VALUES (1, 'alice', 'pbkdf2-sha256$1$a$b');
+                INSERT INTO orders (id, orderid, account_id, exchange, symbol, action, quantity, pricetype, product) VALUES
+                    (1, 'B1', 1, 'NSE', 'PENNY', 'BUY', 2000000, 'MARKET', 'NRML'),
+                    (2, 'S1', 1, 'NSE', 'PENNY', 'SELL', 2000000, 'MARKET', 'NRML');
+                INSERT INTO trades (tradeid, order_id, account_id, exchange, symbol, product, action, quantity, price) VALUES
+                    ('t1', 1, 1, 'NSE', 'PENNY', 'NRML', 'BUY', 1000000, 0.0000123),
+                    ('t2', 1, 1, 'NSE', 'PENNY', 'NRML', 'BUY', 1000000, 0.0000125),
+                    ('t3', 2, 1, 'NSE', 'PENNY', 'NRML', 'SELL', 2000000, 0.0000124);
+                """)
+            let realized = try #require(try await store.scalar("SELECT realized_pnl FROM positions", as: Double.self))
+            #expect(abs(realized) < 1e-9)
+            #expect(
+                abs((try #require(try await store.scalar("SELECT average_price FROM orders WHERE orderid = 'B1'", as: Double.self))) - 0.0000124)
+                    < 1e-15)
+            #expect(abs(try #require(try await store.scalar("SELECT realized_pnl FROM funds WHERE account_id = 1", as: Double.self))) < 1e-9)
+        }
+    }
+
     @Test("the analytics views agree with the books")
     func viewsAgree() async throws {
         try await withHub { (store: Store) async throws in
@@ -211,6 +233,3 @@ struct SplitMix64: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
-
-private func round4(_ value: Double) -> Double { (value * 10_000).rounded(.toNearestOrAwayFromZero) / 10_000 }
-private func round6(_ value: Double) -> Double { (value * 1_000_000).rounded(.toNearestOrAwayFromZero) / 1_000_000 }

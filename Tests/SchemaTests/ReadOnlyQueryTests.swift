@@ -22,7 +22,8 @@ struct ReadOnlyQueryTests {
         ("PRAGMA foreign_keys = OFF", "PRAGMA foreign_keys = OFF is not allowed"),
         ("PRAGMA query_only = 0", "PRAGMA query_only = 0 is not allowed"),
         ("PRAGMA journal_mode = DELETE", "is not allowed"),
-        ("BEGIN IMMEDIATE", "read-only: BEGIN/COMMIT"),
+        ("BEGIN IMMEDIATE", "read-only: BEGIN/COMMIT is not allowed"),
+        ("SAVEPOINT sp", "read-only: SAVEPOINT is not allowed"),
         ("VACUUM", "read-only"),
         ("REINDEX", "read-only"),
         ("ANALYZE", "read-only"),
@@ -95,6 +96,25 @@ struct ReadOnlyQueryTests {
                 try ReadOnlyQuery.run("SELECT length(randomblob(1000000000))", databaseURL: store.databaseURL, limits: .init(maxValueBytes: 1 << 20))
             }
             #expect(error.message.contains("too big"))
+        }
+    }
+
+    @Test("many large values are capped by the result budget")
+    func resultBudget() async throws {
+        try await withHub { (store: Store) async throws in
+            let error = try #require(throws: StoreError.self) {
+                try ReadOnlyQuery.run(
+                    "SELECT zeroblob(1000000) FROM instruments", databaseURL: store.databaseURL, limits: .init(maxResultBytes: 8 << 20))
+            }
+            #expect(error.message.contains("larger than 8 MiB"))
+        }
+    }
+
+    @Test("comments after the statement are fine; a second statement is not")
+    func trailingComments() async throws {
+        try await withHub { (store: Store) async throws in
+            #expect(try ReadOnlyQuery.run("SELECT 1; -- the answer\n/* done */ ;", databaseURL: store.databaseURL).rows == [[.integer(1)]])
+            #expect(throws: StoreError.self) { try ReadOnlyQuery.run("SELECT 1; -- x\nSELECT 2", databaseURL: store.databaseURL) }
         }
     }
 

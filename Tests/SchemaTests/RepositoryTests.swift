@@ -33,6 +33,16 @@ struct RepositoryTests {
         }
     }
 
+    @Test("the first user must be active, so the hub always has an active admin")
+    func firstUserActive() async throws {
+        try await withHub { (store: Store) async throws in
+            let error = try await #require(throws: StoreError.self) {
+                try await store.execute("INSERT INTO users (username, password_hash, is_active) VALUES ('ghost', 'pbkdf2-sha256$1$a$b', 0)")
+            }
+            #expect(error.message.contains("the first user must be active"))
+        }
+    }
+
     @Test("API keys resolve to their user until revoked, and revocation is immediate and final")
     func apiKeys() async throws {
         try await withHub { (store: Store) async throws in

@@ -92,12 +92,14 @@ struct StoreTests {
             #expect(created.tables.isSuperset(of: ["users", "accounts", "funds"]))
             #expect(!created.tables.contains("audit_log"))
 
-            let rejected = try await #require(throws: StoreError.self) {
-                try await store.execute(
-                    "INSERT INTO orders (orderid, account_id, exchange, symbol, action, quantity, pricetype, product) VALUES ('x', 1, 'NSE', 'SBIN', 'BUY', 0, 'MARKET', 'MIS')"
-                )
+            // A transaction that changes observed rows and then fails publishes nothing.
+            await #expect(throws: StoreError.self) {
+                try await store.write { db in
+                    try db.execute(sql: "INSERT INTO users (username, password_hash) VALUES ('bob', 'pbkdf2-sha256$1$a$b')")
+                    throw StoreError(.other, "the caller changed its mind")
+                }
             }
-            #expect(rejected.code == .constraint)
+            #expect(try await store.scalar("SELECT count(*) FROM users WHERE username = 'bob'", as: Int.self) == 0)
             try await store.orders.insert(
                 NewOrder(orderID: "O-1", accountID: 1, exchange: .nse, symbol: "SBIN", action: .buy, quantity: 1, priceType: .market, product: .mis))
 
@@ -190,14 +192,29 @@ struct StoreTests {
             let copy = try Store.open(at: destination, options: options)
             defer { try? copy.close() }
             #expect(try await MigrationRunner().isUpToDate(copy))
+            // A consistent snapshot: whatever orders it has, it has them whole.
             let copied = try #require(try await copy.scalar("SELECT count(*) FROM orders", as: Int.self))
-            #expect((0...200).contains(copied))
+            #expect(try await copy.scalar("SELECT count(*) FROM orders WHERE orderid GLOB 'B*' AND quantity = 1", as: Int.self) == copied)
             #expect(try await copy.scalar("SELECT count(*) FROM users", as: Int.self) == 1)
 
             let exists = try #require(throws: StoreError.self) { try store.backup(to: destination) }
             #expect(exists.message.contains("already exists"))
+            try copy.close()
+            try await store.execute("INSERT INTO users (username, password_hash) VALUES ('bob', 'pbkdf2-sha256$1$a$b')")
             try store.backup(to: destination, overwrite: true)
-            #expect(try await copy.scalar("PRAGMA quick_check", as: String.self) == "ok")
+            let second = try Store.open(at: destination, options: options)
+            defer { try? second.close() }
+            #expect(try await second.scalar("PRAGMA quick_check", as: String.self) == "ok")
+            #expect(try await second.scalar("SELECT count(*) FROM users", as: Int.self) == 2)
+            #expect(try await second.scalar("SELECT count(*) FROM orders", as: Int.self) == 200)
+            let mode = try FileManager.default.attributesOfItem(atPath: destination.path)[.posixPermissions] as? NSNumber
+            #expect(mode?.intValue == 0o600)
+
+            let live = try #require(throws: StoreError.self) { try store.backup(to: store.databaseURL, overwrite: true) }
+            #expect(live.message.contains("is the live database"))
+            let folder = try #require(throws: StoreError.self) { try store.backup(to: scratch.url, overwrite: true) }
+            #expect(folder.message.contains("is a folder"))
+            #expect(FileManager.default.fileExists(atPath: destination.path))
         }
     }
 }

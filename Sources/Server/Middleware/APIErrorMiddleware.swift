@@ -19,8 +19,11 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch is CancellationError {
             // The shutdown grace period ran out while this request was still being handled.
             context.logger.notice("request cancelled by shutdown")
-            return try APIError(.serviceUnavailable, message: "The server is shutting down; retry the request")
-                .response(from: request, context: context)
+            return try APIError(
+                .serviceUnavailable,
+                message: "The server is shutting down and cancelled this request before it finished; check its outcome before retrying"
+            )
+            .response(from: request, context: context)
         } catch {
             context.logger.error("unhandled error in API request", metadata: ["error": "\(String(reflecting: error))"])
             return try APIError(.internalServerError, message: "An unexpected error occurred; the server logged it with request id \(context.id)")

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import Cryptography
+import Logging
 import Schema
 import Synchronization
 
@@ -11,10 +12,12 @@ final class APIKeyAuthenticator: Sendable {
     private let store: Store
     private let generator: APIKeyGenerator
     private let lastRecorded = Mutex<[Int64: ContinuousClock.Instant]>([:])
+    private let logger: Logger
 
-    init(store: Store, generator: APIKeyGenerator) {
+    init(store: Store, generator: APIKeyGenerator, logger: Logger) {
         self.store = store
         self.generator = generator
+        self.logger = logger
     }
 
     /// - Throws: ``APIError/invalidAPIKey`` (403) for an unknown, revoked or inactive user's key.
@@ -28,7 +31,12 @@ final class APIKeyAuthenticator: Sendable {
             recorded[principal.apiKeyID] = now
             return true
         }
-        if due { try await store.apiKeys.recordUse(keyID: principal.apiKeyID) }
+        if due {
+            // Bookkeeping only: a busy writer must not turn a valid key into a failed request.
+            do { try await store.apiKeys.recordUse(keyID: principal.apiKeyID) } catch {
+                logger.notice("could not record API key use", metadata: ["error": "\(error)"])
+            }
+        }
         return principal
     }
 }

@@ -30,9 +30,10 @@ public struct JSONLogHandler: LogHandler {
         fields["message"] = event.message.description
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard var line = try? encoder.encode(fields) else { return }
+        guard let encoded = try? encoder.encode(fields) else { return }
+        var line = [UInt8](encoded)
         line.append(0x0A)
-        Self.output.withLock { _ in FileHandle.standardError.write(line) }
+        Self.output.withLock { _ in StandardOutput.write(&line, descriptor: 2) }
     }
 
     private static let output = Mutex(())

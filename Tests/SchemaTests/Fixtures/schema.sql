@@ -527,6 +527,8 @@ CREATE TABLE trades (
     trade_value      REAL GENERATED ALWAYS AS (quantity * price) VIRTUAL,
     broker_trade_id  TEXT,
     traded_at        TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+                     CHECK (traded_at GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9]*'
+                            AND julianday(traded_at) IS NOT NULL)
 ) STRICT;
 
 -- table trading_hours_templates on trading_hours_templates
@@ -740,7 +742,8 @@ SELECT s.id AS strategy_id,
         SELECT curve.strategy_id, curve.trade_id, curve.traded_at, curve.pnl, curve.closing,
                max(0.0, MAX(curve.equity) OVER (PARTITION BY curve.strategy_id ORDER BY curve.trade_id
                                                  ROWS UNBOUNDED PRECEDING)) - curve.equity AS drawdown
-          FROM (SELECT l.strategy_id, l.trade_id, t.traded_at, l.realized_pnl AS pnl,
+          -- P&L rounded to 1/100 paisa, so a break-even close is neither a win nor a loss.
+          FROM (SELECT l.strategy_id, l.trade_id, t.traded_at, ROUND(l.realized_pnl, 4) AS pnl,
                        (l.qty_before <> 0 AND (l.qty_before > 0) <> (l.signed_qty > 0)) AS closing,
                        SUM(l.realized_pnl) OVER (PARTITION BY l.strategy_id ORDER BY l.trade_id
                                                  ROWS UNBOUNDED PRECEDING) AS equity
@@ -809,6 +812,12 @@ BEGIN
     SELECT RAISE(ABORT, 'accounts: the user already has an account with this name (or a default account); accounts are never replaced');
 END;
 
+-- trigger accounts_no_delete on accounts
+CREATE TRIGGER accounts_no_delete BEFORE DELETE ON accounts
+BEGIN
+    SELECT RAISE(ABORT, 'accounts: accounts are never deleted; set is_active = 0 to disable one');
+END;
+
 -- trigger accounts_unique_on_update on accounts
 CREATE TRIGGER accounts_unique_on_update BEFORE UPDATE OF name, is_default ON accounts
 WHEN EXISTS (
@@ -863,6 +872,18 @@ END;
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 BEGIN
     SELECT RAISE(ABORT, 'audit_log: the audit log is append-only; rows are never changed');
+END;
+
+-- trigger exchanges_no_delete on exchanges
+CREATE TRIGGER exchanges_no_delete BEFORE DELETE ON exchanges
+BEGIN
+    SELECT RAISE(ABORT, 'exchanges: the exchange list is reference data; change it with a migration');
+END;
+
+-- trigger exchanges_no_update on exchanges
+CREATE TRIGGER exchanges_no_update BEFORE UPDATE ON exchanges
+BEGIN
+    SELECT RAISE(ABORT, 'exchanges: the exchange list is reference data; change it with a migration');
 END;
 
 -- trigger funds_from_trades on funds
@@ -939,7 +960,7 @@ END;
 -- trigger orders_fills_follow_trades on orders
 CREATE TRIGGER orders_fills_follow_trades BEFORE UPDATE OF filled_quantity, average_price ON orders
 WHEN NEW.filled_quantity IS NOT (SELECT COALESCE(SUM(quantity), 0) FROM trades WHERE order_id = NEW.id)
-  OR NEW.average_price IS NOT (SELECT COALESCE(ROUND(SUM(quantity * price) / SUM(quantity), 6), 0.0) FROM trades WHERE order_id = NEW.id)
+  OR NEW.average_price IS NOT (SELECT COALESCE(SUM(quantity * price) / SUM(quantity), 0.0) FROM trades WHERE order_id = NEW.id)
 BEGIN
     SELECT RAISE(ABORT, 'orders: filled_quantity and average_price follow the order''s trades; insert a trade to record a fill');
 END;
@@ -980,6 +1001,23 @@ END;
 CREATE TRIGGER orders_no_delete BEFORE DELETE ON orders
 BEGIN
     SELECT RAISE(ABORT, 'orders: orders are never deleted; cancel an open order instead');
+END;
+
+-- trigger orders_quantity_above_fills on orders
+CREATE TRIGGER orders_quantity_above_fills BEFORE UPDATE OF quantity ON orders
+WHEN NEW.status IN ('pending', 'open', 'trigger pending') AND NEW.quantity <= OLD.filled_quantity
+BEGIN
+    SELECT RAISE(ABORT, 'orders: a working order''s quantity must stay above what is already filled; cancel it to stop further fills');
+END;
+
+-- trigger orders_references_exist on orders
+CREATE TRIGGER orders_references_exist BEFORE INSERT ON orders
+WHEN NOT EXISTS (SELECT 1 FROM exchanges WHERE code = NEW.exchange)
+  OR NOT EXISTS (SELECT 1 FROM accounts a JOIN funds f ON f.account_id = a.id WHERE a.id = NEW.account_id)
+  OR (NEW.instrument_id IS NOT NULL AND NOT EXISTS (
+        SELECT 1 FROM instruments WHERE id = NEW.instrument_id AND exchange = NEW.exchange AND symbol = NEW.symbol))
+BEGIN
+    SELECT RAISE(ABORT, 'orders: the account, the exchange and (when given) the instrument must exist, and the instrument must be this exchange and symbol');
 END;
 
 -- trigger orders_run_of_strategy on orders
@@ -1344,7 +1382,7 @@ CREATE TRIGGER trades_apply AFTER INSERT ON trades
 BEGIN
     UPDATE orders SET
         filled_quantity = filled_quantity + NEW.quantity,
-        average_price = (SELECT ROUND(SUM(quantity * price) / SUM(quantity), 6) FROM trades WHERE order_id = NEW.order_id),
+        average_price = (SELECT SUM(quantity * price) / SUM(quantity) FROM trades WHERE order_id = NEW.order_id),
         status = CASE
             WHEN filled_quantity + NEW.quantity = quantity THEN 'complete'
             WHEN status IN ('pending', 'trigger pending') THEN 'open'
@@ -1357,13 +1395,13 @@ BEGIN
     SELECT NEW.id, b.book, NEW.account_id, b.strategy_id, b.s, NEW.price, b.q, b.a, b.q + b.s,
            CASE
                WHEN b.q + b.s = 0 THEN 0.0
-               WHEN b.q = 0 OR (b.q > 0) = (b.s > 0) THEN ROUND((abs(b.q) * b.a + abs(b.s) * NEW.price) / abs(b.q + b.s), 6)
+               WHEN b.q = 0 OR (b.q > 0) = (b.s > 0) THEN (abs(b.q) * b.a + abs(b.s) * NEW.price) / abs(b.q + b.s)
                WHEN abs(b.s) > abs(b.q) THEN NEW.price
                ELSE b.a
            END,
            CASE
                WHEN b.q <> 0 AND (b.q > 0) <> (b.s > 0)
-               THEN ROUND(min(abs(b.q), abs(b.s)) * (NEW.price - b.a) * (CASE WHEN b.q > 0 THEN 1 ELSE -1 END), 4)
+               THEN min(abs(b.q), abs(b.s)) * (NEW.price - b.a) * (CASE WHEN b.q > 0 THEN 1 ELSE -1 END)
                ELSE 0.0
            END
       FROM (
@@ -1399,12 +1437,12 @@ BEGIN
             NEW.price, 0.0, NEW.id)
     ON CONFLICT (account_id, exchange, symbol, product) DO UPDATE SET
         buy_qty = buy_qty + excluded.buy_qty,
-        buy_value = ROUND(buy_value + excluded.buy_value, 4),
+        buy_value = buy_value + excluded.buy_value,
         sell_qty = sell_qty + excluded.sell_qty,
-        sell_value = ROUND(sell_value + excluded.sell_value, 4),
+        sell_value = sell_value + excluded.sell_value,
         avg_price = (SELECT l.avg_price_after FROM position_ledger l WHERE l.trade_id = excluded.last_trade_id AND l.book = 'account'),
-        realized_pnl = ROUND(realized_pnl + (SELECT l.realized_pnl FROM position_ledger l
-                                              WHERE l.trade_id = excluded.last_trade_id AND l.book = 'account'), 4),
+        realized_pnl = realized_pnl + (SELECT l.realized_pnl FROM position_ledger l
+                                        WHERE l.trade_id = excluded.last_trade_id AND l.book = 'account'),
         last_trade_id = excluded.last_trade_id;
 
     INSERT INTO strategy_positions (strategy_id, account_id, exchange, symbol, product, buy_qty, buy_value,
@@ -1419,16 +1457,16 @@ BEGIN
      WHERE o.id = NEW.order_id AND o.strategy_id IS NOT NULL
     ON CONFLICT (strategy_id, account_id, exchange, symbol, product) DO UPDATE SET
         buy_qty = buy_qty + excluded.buy_qty,
-        buy_value = ROUND(buy_value + excluded.buy_value, 4),
+        buy_value = buy_value + excluded.buy_value,
         sell_qty = sell_qty + excluded.sell_qty,
-        sell_value = ROUND(sell_value + excluded.sell_value, 4),
+        sell_value = sell_value + excluded.sell_value,
         avg_price = (SELECT l.avg_price_after FROM position_ledger l WHERE l.trade_id = excluded.last_trade_id AND l.book = 'strategy'),
-        realized_pnl = ROUND(realized_pnl + (SELECT l.realized_pnl FROM position_ledger l
-                                              WHERE l.trade_id = excluded.last_trade_id AND l.book = 'strategy'), 4),
+        realized_pnl = realized_pnl + (SELECT l.realized_pnl FROM position_ledger l
+                                        WHERE l.trade_id = excluded.last_trade_id AND l.book = 'strategy'),
         last_trade_id = excluded.last_trade_id;
 
     UPDATE funds SET
-        realized_pnl = ROUND(realized_pnl + (SELECT realized_pnl FROM position_ledger WHERE trade_id = NEW.id AND book = 'account'), 4),
+        realized_pnl = realized_pnl + (SELECT realized_pnl FROM position_ledger WHERE trade_id = NEW.id AND book = 'account'),
         last_trade_id = NEW.id
     WHERE account_id = NEW.account_id;
 END;
@@ -1512,6 +1550,13 @@ WHEN EXISTS (
        AND s.session_type = NEW.session_type AND s.valid_from <= NEW.valid_until AND NEW.valid_from <= s.valid_until)
 BEGIN
     SELECT RAISE(ABORT, 'trading_sessions: two sessions of the same type on the same weekday cannot have overlapping date ranges');
+END;
+
+-- trigger users_first_is_active on users
+CREATE TRIGGER users_first_is_active BEFORE INSERT ON users
+WHEN NEW.is_active = 0 AND NOT EXISTS (SELECT 1 FROM users WHERE is_active = 1 AND is_admin = 1)
+BEGIN
+    SELECT RAISE(ABORT, 'users: RealAlgo must keep at least one active admin; the first user must be active');
 END;
 
 -- trigger users_first_is_admin on users
