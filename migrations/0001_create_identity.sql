@@ -35,6 +35,12 @@ BEGIN
     SELECT RAISE(ABORT, 'exchanges: the exchange list is reference data; change it with a migration');
 END;
 
+CREATE TRIGGER exchanges_never_replaced BEFORE INSERT ON exchanges
+WHEN EXISTS (SELECT 1 FROM exchanges WHERE code = NEW.code)
+BEGIN
+    SELECT RAISE(ABORT, 'exchanges: the exchange list is reference data; change it with a migration');
+END;
+
 INSERT INTO exchanges (code, name, segment, timezone, tradable) VALUES
     ('NSE',          'National Stock Exchange — cash',                'equity',      'Asia/Kolkata', 1),
     ('BSE',          'BSE — cash',                                    'equity',      'Asia/Kolkata', 1),
@@ -171,6 +177,12 @@ CREATE TRIGGER accounts_kind_fixed BEFORE UPDATE OF id, kind, user_id ON account
 WHEN NEW.id IS NOT OLD.id OR NEW.kind IS NOT OLD.kind OR NEW.user_id IS NOT OLD.user_id
 BEGIN
     SELECT RAISE(ABORT, 'accounts: an account''s kind and owner never change; create a new account instead');
+END;
+
+CREATE TRIGGER accounts_of_a_user BEFORE INSERT ON accounts
+WHEN NOT EXISTS (SELECT 1 FROM users WHERE id = NEW.user_id)
+BEGIN
+    SELECT RAISE(ABORT, 'accounts: an account belongs to an existing user');
 END;
 
 CREATE TRIGGER accounts_never_replaced BEFORE INSERT ON accounts

@@ -55,6 +55,12 @@ BEGIN
     SELECT RAISE(ABORT, 'instruments: a contract''s symbol, exchange, token, type, expiry and strike never change; list a new instrument instead');
 END;
 
+-- Orders, ticks and bars name instruments; a listing is retired (is_active = 0), never deleted.
+CREATE TRIGGER instruments_no_delete BEFORE DELETE ON instruments
+BEGIN
+    SELECT RAISE(ABORT, 'instruments: listings are retired (set is_active = 0), never deleted');
+END;
+
 CREATE TRIGGER instruments_updated_at AFTER UPDATE ON instruments
 WHEN NEW.updated_at IS OLD.updated_at
 BEGIN

@@ -90,6 +90,26 @@ BEGIN
     SELECT RAISE(ABORT, 'strategies: a strategy''s id and owner never change, and its name is unique for its user');
 END;
 
+-- A strategy with history (runs, orders) is deactivated, never deleted: its orders, ledger rows
+-- and positions name it. One that never ran may go, taking its legs and account links with it.
+CREATE TRIGGER strategies_keep_history BEFORE DELETE ON strategies
+WHEN EXISTS (SELECT 1 FROM strategy_runs WHERE strategy_id = OLD.id)
+  OR EXISTS (SELECT 1 FROM orders WHERE strategy_id = OLD.id)
+  OR EXISTS (SELECT 1 FROM strategy_executions WHERE strategy_id = OLD.id)
+  OR EXISTS (SELECT 1 FROM risk_events WHERE strategy_id = OLD.id)
+  OR EXISTS (SELECT 1 FROM strategy_logs WHERE strategy_id = OLD.id)
+BEGIN
+    SELECT RAISE(ABORT, 'strategies: a strategy with runs or orders is never deleted; set is_active = 0');
+END;
+
+-- The cascade the foreign keys declare, done by a trigger so it also happens with foreign keys off:
+-- otherwise a later strategy reusing the id would inherit another strategy's legs and accounts.
+CREATE TRIGGER strategies_delete_children AFTER DELETE ON strategies
+BEGIN
+    DELETE FROM strategy_legs WHERE strategy_id = OLD.id;
+    DELETE FROM strategy_accounts WHERE strategy_id = OLD.id;
+END;
+
 CREATE TRIGGER strategies_updated_at AFTER UPDATE ON strategies
 WHEN NEW.updated_at IS OLD.updated_at
 BEGIN
@@ -111,7 +131,9 @@ BEGIN
 END;
 
 CREATE TRIGGER strategy_accounts_same_owner BEFORE INSERT ON strategy_accounts
-WHEN (SELECT user_id FROM strategies WHERE id = NEW.strategy_id) IS NOT (SELECT user_id FROM accounts WHERE id = NEW.account_id)
+WHEN NOT EXISTS (
+    SELECT 1 FROM strategies s JOIN accounts a ON a.user_id = s.user_id
+     WHERE s.id = NEW.strategy_id AND a.id = NEW.account_id)
 BEGIN
     SELECT RAISE(ABORT, 'strategy_accounts: a strategy can only trade accounts of its own user');
 END;
@@ -201,6 +223,11 @@ CREATE TRIGGER strategy_runs_identity_fixed BEFORE UPDATE OF id, strategy_id, mo
 WHEN NEW.id IS NOT OLD.id OR NEW.strategy_id IS NOT OLD.strategy_id OR NEW.mode IS NOT OLD.mode OR NEW.started_at IS NOT OLD.started_at
 BEGIN
     SELECT RAISE(ABORT, 'strategy_runs: a run''s id, strategy, mode and start time never change');
+END;
+
+CREATE TRIGGER strategy_runs_no_delete BEFORE DELETE ON strategy_runs
+BEGIN
+    SELECT RAISE(ABORT, 'strategy_runs: runs are history and are never deleted');
 END;
 
 CREATE TRIGGER strategy_runs_final BEFORE UPDATE OF status ON strategy_runs

@@ -136,7 +136,7 @@ END;
 CREATE TRIGGER orders_quantity_above_fills BEFORE UPDATE OF quantity ON orders
 WHEN NEW.status IN ('pending', 'open', 'trigger pending') AND NEW.quantity <= OLD.filled_quantity
 BEGIN
-    SELECT RAISE(ABORT, 'orders: a working order''s quantity must stay above what is already filled; cancel it to stop further fills');
+    SELECT RAISE(ABORT, 'orders: a working order''s quantity must stay above what is already filled; cancel it, or complete it at its fills in the same update');
 END;
 
 CREATE TRIGGER orders_fills_follow_trades BEFORE UPDATE OF filled_quantity, average_price ON orders
@@ -173,8 +173,9 @@ CREATE TABLE trades (
     trade_value      REAL GENERATED ALWAYS AS (quantity * price) VIRTUAL,
     broker_trade_id  TEXT,
     traded_at        TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
-                     CHECK (traded_at GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9]*'
-                            AND julianday(traded_at) IS NOT NULL)
+                     -- the hub's own form, UTC with milliseconds: anything else (an offset, a missing
+                     -- Z, 30 February) does not survive the round trip through strftime
+                     CHECK (strftime('%Y-%m-%dT%H:%M:%fZ', traded_at, '+0 days') IS traded_at)
 ) STRICT;
 
 CREATE INDEX trades_order ON trades (order_id);
@@ -550,16 +551,13 @@ BEGIN
     UPDATE strategy_positions SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = NEW.id;
 END;
 
-CREATE TRIGGER funds_start_without_trades BEFORE INSERT ON funds
-WHEN NEW.realized_pnl <> 0 OR NEW.last_trade_id IS NOT NULL
-BEGIN
-    SELECT RAISE(ABORT, 'funds: realized P&L is maintained from trades; a new account starts at 0');
-END;
-
+-- The only funds row an account gets is the one accounts_get_funds inserts with it (realized P&L 0).
 CREATE TRIGGER funds_never_replaced BEFORE INSERT ON funds
 WHEN EXISTS (SELECT 1 FROM funds WHERE account_id = NEW.account_id)
+  OR NOT EXISTS (SELECT 1 FROM accounts WHERE id = NEW.account_id)
+  OR NEW.realized_pnl <> 0 OR NEW.last_trade_id IS NOT NULL
 BEGIN
-    SELECT RAISE(ABORT, 'funds: the account already has its funds row; funds rows are never replaced');
+    SELECT RAISE(ABORT, 'funds: every existing account has exactly one funds row, made with the account; funds rows are never replaced');
 END;
 
 CREATE TRIGGER funds_from_trades BEFORE UPDATE OF realized_pnl, last_trade_id, account_id ON funds

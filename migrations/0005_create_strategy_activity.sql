@@ -46,7 +46,9 @@ BEGIN
 END;
 
 CREATE TRIGGER strategy_executions_belong_to_strategy BEFORE INSERT ON strategy_executions
-WHEN (SELECT user_id FROM strategies WHERE id = NEW.strategy_id) IS NOT (SELECT user_id FROM accounts WHERE id = NEW.account_id)
+WHEN NOT EXISTS (
+    SELECT 1 FROM strategies s JOIN accounts a ON a.user_id = s.user_id
+     WHERE s.id = NEW.strategy_id AND a.id = NEW.account_id)
   OR (NEW.run_id IS NOT NULL AND (SELECT strategy_id FROM strategy_runs WHERE id = NEW.run_id) IS NOT NEW.strategy_id)
   OR (NEW.leg_id IS NOT NULL AND (SELECT strategy_id FROM strategy_legs WHERE id = NEW.leg_id) IS NOT NEW.strategy_id)
 BEGIN

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import Core
 import Foundation
+import GRDB
 import Testing
 
 @testable import Schema
@@ -30,6 +31,27 @@ struct RepositoryTests {
             await #expect(throws: StoreError.self) {
                 try await store.users.setPassword(username: "carol", passwordHash: "pbkdf2-sha256$2$c$d", actor: .cli)
             }
+        }
+    }
+
+    @Test("deleting a strategy without history takes its legs and account links, even with foreign keys off")
+    func strategyDeleteCascades() async throws {
+        try await withHub { (store: Store) async throws in
+            try await store.execute(
+                """
+                INSERT INTO users (id, username, password_hash) VALUES (1, 'alice', 'pbkdf2-sha256$1$a$b');
+                INSERT INTO strategies (id, user_id, name) VALUES (1, 1, 'draft');
+                INSERT INTO strategy_accounts (strategy_id, account_id) VALUES (1, 1);
+                INSERT INTO strategy_legs (strategy_id, leg_number, instrument, exchange, product_type, action)
+                VALUES (1, 1, 'SBIN', 'NSE', 'equity', 'BUY');
+                """)
+            try await store.pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA foreign_keys = OFF")
+                try db.execute(sql: "DELETE FROM strategies WHERE id = 1")
+                try db.execute(sql: "PRAGMA foreign_keys = ON")
+            }
+            #expect(try await store.scalar("SELECT count(*) FROM strategy_legs", as: Int.self) == 0)
+            #expect(try await store.scalar("SELECT count(*) FROM strategy_accounts", as: Int.self) == 0)
         }
     }
 

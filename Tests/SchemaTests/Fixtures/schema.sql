@@ -527,8 +527,9 @@ CREATE TABLE trades (
     trade_value      REAL GENERATED ALWAYS AS (quantity * price) VIRTUAL,
     broker_trade_id  TEXT,
     traded_at        TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
-                     CHECK (traded_at GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9]*'
-                            AND julianday(traded_at) IS NOT NULL)
+                     -- the hub's own form, UTC with milliseconds: anything else (an offset, a missing
+                     -- Z, 30 February) does not survive the round trip through strftime
+                     CHECK (strftime('%Y-%m-%dT%H:%M:%fZ', traded_at, '+0 days') IS traded_at)
 ) STRICT;
 
 -- table trading_hours_templates on trading_hours_templates
@@ -818,6 +819,13 @@ BEGIN
     SELECT RAISE(ABORT, 'accounts: accounts are never deleted; set is_active = 0 to disable one');
 END;
 
+-- trigger accounts_of_a_user on accounts
+CREATE TRIGGER accounts_of_a_user BEFORE INSERT ON accounts
+WHEN NOT EXISTS (SELECT 1 FROM users WHERE id = NEW.user_id)
+BEGIN
+    SELECT RAISE(ABORT, 'accounts: an account belongs to an existing user');
+END;
+
 -- trigger accounts_unique_on_update on accounts
 CREATE TRIGGER accounts_unique_on_update BEFORE UPDATE OF name, is_default ON accounts
 WHEN EXISTS (
@@ -874,6 +882,13 @@ BEGIN
     SELECT RAISE(ABORT, 'audit_log: the audit log is append-only; rows are never changed');
 END;
 
+-- trigger exchanges_never_replaced on exchanges
+CREATE TRIGGER exchanges_never_replaced BEFORE INSERT ON exchanges
+WHEN EXISTS (SELECT 1 FROM exchanges WHERE code = NEW.code)
+BEGIN
+    SELECT RAISE(ABORT, 'exchanges: the exchange list is reference data; change it with a migration');
+END;
+
 -- trigger exchanges_no_delete on exchanges
 CREATE TRIGGER exchanges_no_delete BEFORE DELETE ON exchanges
 BEGIN
@@ -898,21 +913,16 @@ END;
 -- trigger funds_never_replaced on funds
 CREATE TRIGGER funds_never_replaced BEFORE INSERT ON funds
 WHEN EXISTS (SELECT 1 FROM funds WHERE account_id = NEW.account_id)
+  OR NOT EXISTS (SELECT 1 FROM accounts WHERE id = NEW.account_id)
+  OR NEW.realized_pnl <> 0 OR NEW.last_trade_id IS NOT NULL
 BEGIN
-    SELECT RAISE(ABORT, 'funds: the account already has its funds row; funds rows are never replaced');
+    SELECT RAISE(ABORT, 'funds: every existing account has exactly one funds row, made with the account; funds rows are never replaced');
 END;
 
 -- trigger funds_no_delete on funds
 CREATE TRIGGER funds_no_delete BEFORE DELETE ON funds
 BEGIN
     SELECT RAISE(ABORT, 'funds: an account''s funds row is never deleted');
-END;
-
--- trigger funds_start_without_trades on funds
-CREATE TRIGGER funds_start_without_trades BEFORE INSERT ON funds
-WHEN NEW.realized_pnl <> 0 OR NEW.last_trade_id IS NOT NULL
-BEGIN
-    SELECT RAISE(ABORT, 'funds: realized P&L is maintained from trades; a new account starts at 0');
 END;
 
 -- trigger funds_updated_at on funds
@@ -948,6 +958,12 @@ WHEN EXISTS (
      WHERE id = NEW.id OR (exchange = NEW.exchange AND (symbol = NEW.symbol OR token = NEW.token)))
 BEGIN
     SELECT RAISE(ABORT, 'instruments: this id, symbol or token is already listed on the exchange; instruments are never replaced');
+END;
+
+-- trigger instruments_no_delete on instruments
+CREATE TRIGGER instruments_no_delete BEFORE DELETE ON instruments
+BEGIN
+    SELECT RAISE(ABORT, 'instruments: listings are retired (set is_active = 0), never deleted');
 END;
 
 -- trigger instruments_updated_at on instruments
@@ -1007,7 +1023,7 @@ END;
 CREATE TRIGGER orders_quantity_above_fills BEFORE UPDATE OF quantity ON orders
 WHEN NEW.status IN ('pending', 'open', 'trigger pending') AND NEW.quantity <= OLD.filled_quantity
 BEGIN
-    SELECT RAISE(ABORT, 'orders: a working order''s quantity must stay above what is already filled; cancel it to stop further fills');
+    SELECT RAISE(ABORT, 'orders: a working order''s quantity must stay above what is already filled; cancel it, or complete it at its fills in the same update');
 END;
 
 -- trigger orders_references_exist on orders
@@ -1164,6 +1180,24 @@ BEGIN
     UPDATE settings SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE key = NEW.key;
 END;
 
+-- trigger strategies_delete_children on strategies
+CREATE TRIGGER strategies_delete_children AFTER DELETE ON strategies
+BEGIN
+    DELETE FROM strategy_legs WHERE strategy_id = OLD.id;
+    DELETE FROM strategy_accounts WHERE strategy_id = OLD.id;
+END;
+
+-- trigger strategies_keep_history on strategies
+CREATE TRIGGER strategies_keep_history BEFORE DELETE ON strategies
+WHEN EXISTS (SELECT 1 FROM strategy_runs WHERE strategy_id = OLD.id)
+  OR EXISTS (SELECT 1 FROM orders WHERE strategy_id = OLD.id)
+  OR EXISTS (SELECT 1 FROM strategy_executions WHERE strategy_id = OLD.id)
+  OR EXISTS (SELECT 1 FROM risk_events WHERE strategy_id = OLD.id)
+  OR EXISTS (SELECT 1 FROM strategy_logs WHERE strategy_id = OLD.id)
+BEGIN
+    SELECT RAISE(ABORT, 'strategies: a strategy with runs or orders is never deleted; set is_active = 0');
+END;
+
 -- trigger strategies_never_replaced on strategies
 CREATE TRIGGER strategies_never_replaced BEFORE INSERT ON strategies
 WHEN EXISTS (SELECT 1 FROM strategies WHERE id = NEW.id OR (user_id = NEW.user_id AND name = NEW.name))
@@ -1207,14 +1241,18 @@ END;
 
 -- trigger strategy_accounts_same_owner on strategy_accounts
 CREATE TRIGGER strategy_accounts_same_owner BEFORE INSERT ON strategy_accounts
-WHEN (SELECT user_id FROM strategies WHERE id = NEW.strategy_id) IS NOT (SELECT user_id FROM accounts WHERE id = NEW.account_id)
+WHEN NOT EXISTS (
+    SELECT 1 FROM strategies s JOIN accounts a ON a.user_id = s.user_id
+     WHERE s.id = NEW.strategy_id AND a.id = NEW.account_id)
 BEGIN
     SELECT RAISE(ABORT, 'strategy_accounts: a strategy can only trade accounts of its own user');
 END;
 
 -- trigger strategy_executions_belong_to_strategy on strategy_executions
 CREATE TRIGGER strategy_executions_belong_to_strategy BEFORE INSERT ON strategy_executions
-WHEN (SELECT user_id FROM strategies WHERE id = NEW.strategy_id) IS NOT (SELECT user_id FROM accounts WHERE id = NEW.account_id)
+WHEN NOT EXISTS (
+    SELECT 1 FROM strategies s JOIN accounts a ON a.user_id = s.user_id
+     WHERE s.id = NEW.strategy_id AND a.id = NEW.account_id)
   OR (NEW.run_id IS NOT NULL AND (SELECT strategy_id FROM strategy_runs WHERE id = NEW.run_id) IS NOT NEW.strategy_id)
   OR (NEW.leg_id IS NOT NULL AND (SELECT strategy_id FROM strategy_legs WHERE id = NEW.leg_id) IS NOT NEW.strategy_id)
 BEGIN
@@ -1368,6 +1406,12 @@ WHEN EXISTS (
             AND NEW.status IN ('starting', 'running', 'stopping')))
 BEGIN
     SELECT RAISE(ABORT, 'strategy_runs: a strategy has at most one live run, and runs are never replaced');
+END;
+
+-- trigger strategy_runs_no_delete on strategy_runs
+CREATE TRIGGER strategy_runs_no_delete BEFORE DELETE ON strategy_runs
+BEGIN
+    SELECT RAISE(ABORT, 'strategy_runs: runs are history and are never deleted');
 END;
 
 -- trigger strategy_runs_updated_at on strategy_runs
