@@ -92,7 +92,20 @@ struct ServeCommand: AsyncParsableCommand {
         var options = Store.Options()
         options.durability = durability
         let store = try Store.open(at: configuration.dataDirectory.databaseURL, options: options)
+        do {
+            try await serve(store, configuration: configuration, secretKey: secretKey, registry: registry, logger: logger)
+        } catch {
+            try? store.close()
+            throw error
+        }
+        try store.close()
+        logger.info("RealAlgo stopped")
+    }
 
+    /// Prepares the hub and serves until a signal; the caller owns and closes the store.
+    private func serve(
+        _ store: Store, configuration: AppConfiguration, secretKey: SecretKey, registry: PrometheusCollectorRegistry, logger: Logger
+    ) async throws {
         let today = HubMaintenance.todayInIndia(now: Int64(Date().timeIntervalSince1970))
         let report = try await HubMaintenance.prepare(store, today: today)
         if !report.appliedMigrations.isEmpty {
@@ -112,14 +125,7 @@ struct ServeCommand: AsyncParsableCommand {
             // Scripts and tests read this line to learn the port (useful with --port 0).
             StandardOutput.write("RealAlgo \(RealAlgoVersion.current) serving http://\(host):\(boundPort) (data: \(dataPath))\n")
         }
-        do {
-            try await runUntilSignalled(app, gracePeriod: .milliseconds(Int64(shutdownGrace * 1000)), logger: logger)
-        } catch {
-            try? store.close()
-            throw error
-        }
-        try store.close()
-        logger.info("RealAlgo stopped")
+        try await runUntilSignalled(app, gracePeriod: .milliseconds(Int64(shutdownGrace * 1000)), logger: logger)
     }
 }
 
