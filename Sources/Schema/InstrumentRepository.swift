@@ -93,17 +93,6 @@ public struct InstrumentRepository: Sendable {
         }
         return result
     }
-
-    /// Active instruments by type, for status output.
-    public func activeCounts() async throws -> [String: Int] {
-        try await store.read { db in
-            var counts: [String: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT instrument_type, count(*) AS n FROM instruments WHERE is_active = 1 GROUP BY 1") {
-                counts[row["instrument_type"]] = row["n"]
-            }
-            return counts
-        }
-    }
 }
 
 extension Store {
