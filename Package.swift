@@ -53,7 +53,15 @@ let package = Package(
         ),
 
         // MARK: Domain modules
-        .target(name: "MarketData", dependencies: ["Core"], swiftSettings: strictSettings),
+        .target(
+            name: "MarketData",
+            dependencies: [
+                "Core", "Schema",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .target(name: "Broker", dependencies: ["Core"], swiftSettings: strictSettings),
         .target(name: "Strategies", dependencies: ["Core", "LuaBridge"], swiftSettings: strictSettings),
 
@@ -82,6 +90,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),
@@ -93,6 +102,11 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "CoreTests", dependencies: ["Core"], swiftSettings: strictSettings),
         .testTarget(name: "CryptographyTests", dependencies: ["Cryptography"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "MarketDataTests",
+            dependencies: ["MarketData", "Core", "Schema"],
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "LuaBridgeTests", dependencies: ["LuaBridge"], swiftSettings: strictSettings),
         .testTarget(
             name: "SchemaTests",

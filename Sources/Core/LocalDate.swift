@@ -97,6 +97,15 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
         return "\(pad(d, 2))\(LocalDate.monthAbbreviations[m - 1])\(pad(y % 100, 2))"
     }
 
+    /// Parses `DDMMMYY` (`24NOV26`, case-insensitive) or `DD-MMM-YY`; two-digit years are 20YY.
+    public init?(symbolForm text: some StringProtocol) {
+        let compact = String(text.uppercased().filter { $0 != "-" })
+        guard compact.count == 7, let day = Int(compact.prefix(2)), let year = Int(compact.suffix(2)),
+            let month = LocalDate.monthAbbreviations.firstIndex(of: String(compact.dropFirst(2).prefix(3)))
+        else { return nil }
+        self.init(year: 2000 + year, month: month + 1, day: day)
+    }
+
     /// `DD-MMM-YY` as in OpenAlgo's symbol master `expiry` field, e.g. `24-NOV-26`.
     public var masterForm: String {
         let (y, m, d) = components

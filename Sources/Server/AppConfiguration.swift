@@ -17,6 +17,8 @@ public struct AppConfiguration: Sendable {
     /// Largest request body accepted under /api/ (OpenAlgo's own limit is far smaller than this).
     public var maxRequestBodyBytes = 1 << 20
     public var logFormat = LogFormat.text
+    /// Where ticks come from and how long they are kept.
+    public var marketData = MarketDataSettings()
 
     public init(dataDirectory: DataDirectory) {
         self.dataDirectory = dataDirectory
@@ -28,4 +30,34 @@ public enum LogFormat: String, Sendable, CaseIterable {
     case text
     /// One JSON object per line, for log shippers.
     case json
+}
+
+/// The market-data settings `serve` takes: which feed runs and how ticks are kept.
+public struct MarketDataSettings: Sendable {
+    public enum FeedKind: String, Sendable, CaseIterable {
+        /// The built-in simulated market (the default: works with no broker account).
+        case simulator
+        /// Ticks from a CSV file or from the hub, at a chosen speed.
+        case replay
+        /// An OpenAlgo-compatible WebSocket feed from the hub's `openalgo` accounts, with failover.
+        case upstream
+        /// No feed: quotes and bars only from what is stored.
+        case none
+    }
+
+    public var feed = FeedKind.simulator
+    public var simulatorSeed: UInt64 = 20_261_121
+    /// Time between simulator steps (each step ticks every open instrument).
+    public var simulatorInterval: Duration = .seconds(1)
+    /// A CSV file of ticks or bars for the replay feed; nil replays the hub's stored ticks.
+    public var replayFile: String?
+    /// Replay speed: 1 is real time, 10 is ten times faster; nil is as fast as possible.
+    public var replaySpeed: Double?
+    /// A subscribed symbol without a tick for this long while its market is open is a silent feed.
+    public var silenceTimeout: Duration = .seconds(30)
+    public var tickRetentionDays = 5
+    /// Retention of 1s and 5s bars (minute bars and longer are kept).
+    public var secondBarRetentionDays = 7
+
+    public init() {}
 }

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 public import Cryptography
 public import Hummingbird
+import HummingbirdWebSocket
 public import Logging
 public import Prometheus
 public import Schema
-import ServiceLifecycle
+public import ServiceLifecycle
 import UnixSignals
 
 /// What a server needs that outlives it: the open hub, the secret key and the metrics registry.
@@ -13,12 +14,24 @@ public struct AppDependencies: Sendable {
     public var secretKey: SecretKey
     public var metrics: PrometheusCollectorRegistry
     public var migrations: MigrationRunner
+    /// The market-data module when it is enabled.
+    public let marketData: MarketDataService?
+    let authenticator: APIKeyAuthenticator
+    /// Shared by `/ws` on the main port and the OpenAlgo port, so both see one set of clients.
+    let marketDataSocket: MarketDataSocket?
 
-    public init(store: Store, secretKey: SecretKey, metrics: PrometheusCollectorRegistry, migrations: MigrationRunner = MigrationRunner()) {
+    public init(
+        store: Store, secretKey: SecretKey, metrics: PrometheusCollectorRegistry, migrations: MigrationRunner = MigrationRunner(),
+        marketData: MarketDataService? = nil, logger: Logger = Logger(label: "realalgo")
+    ) {
         self.store = store
         self.secretKey = secretKey
         self.metrics = metrics
         self.migrations = migrations
+        self.marketData = marketData
+        let authenticator = APIKeyAuthenticator(store: store, generator: APIKeyGenerator(secretKey: secretKey), logger: logger)
+        self.authenticator = authenticator
+        marketDataSocket = marketData.map { MarketDataSocket(hub: $0.hub, authenticator: authenticator, logger: logger) }
     }
 }
 
@@ -51,13 +64,51 @@ public func buildApplication(
     MetricsController(registry: dependencies.metrics, databaseURL: store.databaseURL, startedAt: startedAt).register(on: router)
 
     let api = APIv1Routes(router: router)
-    let authenticator = APIKeyAuthenticator(store: store, generator: APIKeyGenerator(secretKey: dependencies.secretKey), logger: logger)
-    PingController(authenticator: authenticator, store: store, maxBodyBytes: configuration.maxRequestBodyBytes).register(on: api)
+    let authenticator = dependencies.authenticator
+    let bodyLimit = configuration.maxRequestBodyBytes
+    PingController(authenticator: authenticator, store: store, maxBodyBytes: bodyLimit).register(on: api)
+
+    let webSocketRouter = Router(context: BasicWebSocketRequestContext.self)
+    if let marketData = dependencies.marketData, let socket = dependencies.marketDataSocket {
+        let hub = marketData.hub
+        MarketDataController(authenticator: authenticator, hub: hub, history: HistoryService(store: store, hub: hub), maxBodyBytes: bodyLimit)
+            .register(on: api)
+        TickerController(authenticator: authenticator, hub: hub, history: HistoryService(store: store, hub: hub)).register(on: router)
+        OptionsController(authenticator: authenticator, hub: hub, maxBodyBytes: bodyLimit).register(on: api)
+        FeedStatusController(
+            authenticator: authenticator, service: marketData, socket: socket, webSocketPort: configuration.webSocketPort, maxBodyBytes: bodyLimit
+        )
+        .register(on: api)
+        webSocketRouter.ws("/ws") { inbound, outbound, context in
+            await socket.handle(inbound: inbound, outbound: outbound, logger: context.logger)
+        }
+    }
 
     return Application(
         router: router,
+        server: .http1WebSocketUpgrade(webSocketRouter: webSocketRouter, configuration: .init(ws: MarketDataSocket.serverConfiguration)),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "RealAlgo"),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+        logger: logger)
+}
+
+/// Builds the OpenAlgo-compatible market-data WebSocket listener on `configuration.webSocketPort`
+/// (8765 by default, where the official client connects). Any path upgrades; plain HTTP gets 404.
+/// Nil when the market-data module is disabled.
+public func buildMarketDataSocketServer(
+    _ configuration: AppConfiguration, dependencies: AppDependencies, logger: Logger,
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) -> (any Service)? {
+    guard let socket = dependencies.marketDataSocket else { return nil }
+    return Application(
+        router: Router(context: AppRequestContext.self),
+        server: .http1WebSocketUpgrade(configuration: .init(ws: MarketDataSocket.serverConfiguration)) { _, _, _ in
+            .upgrade([:]) { inbound, outbound, context in
+                await socket.handle(inbound: inbound, outbound: outbound, logger: context.logger)
+            }
+        },
+        configuration: .init(address: .hostname(configuration.host, port: configuration.webSocketPort), serverName: "RealAlgo"),
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.webSocketPort) },
         logger: logger)
 }
 
@@ -65,7 +116,12 @@ public func buildApplication(
 /// requests in flight get up to `gracePeriod` to finish; after that they are cancelled, so a
 /// stalled client cannot keep the server (and its hub) open until a supervisor's SIGKILL.
 public func runUntilSignalled(_ app: some ApplicationProtocol, gracePeriod: Duration = .seconds(10), logger: Logger) async throws {
-    var configuration = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+    try await runUntilSignalled([app], gracePeriod: gracePeriod, logger: logger)
+}
+
+/// Runs `services` (started in order, stopped in reverse) until SIGTERM or SIGINT.
+public func runUntilSignalled(_ services: [any Service], gracePeriod: Duration = .seconds(10), logger: Logger) async throws {
+    var configuration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
     configuration.maximumGracefulShutdownDuration = gracePeriod
     try await ServiceGroup(configuration: configuration).run()
 }

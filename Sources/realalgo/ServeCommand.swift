@@ -9,6 +9,7 @@ import Metrics
 import Prometheus
 import Schema
 import Server
+import ServiceLifecycle
 
 /// `realalgo serve`: migrate the hub, then serve the API, the browser app and metrics until
 /// SIGINT or SIGTERM, which shut it down gracefully (requests in flight finish, the hub closes).
@@ -49,6 +50,30 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("shutdown-grace"), help: "Seconds requests in flight get to finish after SIGTERM/SIGINT.")
     var shutdownGrace: Double = 10
 
+    @Option(help: ArgumentHelp("Market-data feed: simulator, replay, upstream or none (env REALALGO_FEED).", valueName: "kind"))
+    var feed: MarketDataSettings.FeedKind?
+
+    @Option(name: .customLong("sim-seed"), help: "Seed of the simulated market (the same seed replays the same prices).")
+    var simulatorSeed: UInt64?
+
+    @Option(name: .customLong("sim-interval-ms"), help: "Milliseconds between simulator steps (10…60000).")
+    var simulatorIntervalMilliseconds: Int?
+
+    @Option(
+        name: .customLong("replay-file"),
+        help: ArgumentHelp("CSV of ticks or bars for --feed replay (default: the hub's stored ticks).", valueName: "path"))
+    var replayFile: String?
+
+    @Option(name: .customLong("replay-speed"), help: "Replay speed: 1 = real time, 10 = ten times faster, 0 = as fast as possible.")
+    var replaySpeed: Double?
+
+    @Option(
+        name: .customLong("silence-timeout"), help: "Seconds without a tick on a subscribed symbol (market open) before an upstream feed reconnects.")
+    var silenceTimeout: Double?
+
+    @Option(name: .customLong("tick-retention-days"), help: "Days of ticks kept in the hub (1…3650).")
+    var tickRetentionDays: Int?
+
     func validate() throws {
         for (name, value) in [("--port", port), ("--ws-port", webSocketPort)] {
             if let value, !(0...65_535).contains(value) { throw ValidationError("\(name) must be between 0 and 65535") }
@@ -75,9 +100,44 @@ struct ServeCommand: AsyncParsableCommand {
             guard let format = LogFormat(rawValue: text) else { throw ValidationError("REALALGO_LOG_FORMAT=\(text) must be text or json") }
             configuration.logFormat = format
         }
+        configuration.marketData = try resolveMarketData()
         configuration.webRoot = try WebRoot.locate(flag: webDirectory ?? EnvironmentSetting.string("REALALGO_WEB_DIR"))
         do { try SecretKey.validateEnvironment() } catch { throw ValidationError(String(describing: error)) }
         return configuration
+    }
+
+    private func resolveMarketData() throws -> MarketDataSettings {
+        var settings = MarketDataSettings()
+        if let feed {
+            settings.feed = feed
+        } else if let text = EnvironmentSetting.string("REALALGO_FEED") {
+            guard let kind = MarketDataSettings.FeedKind(rawValue: text) else {
+                throw ValidationError("REALALGO_FEED=\(text) must be one of: simulator, replay, upstream, none")
+            }
+            settings.feed = kind
+        }
+        if let simulatorSeed { settings.simulatorSeed = simulatorSeed }
+        if let milliseconds = simulatorIntervalMilliseconds {
+            guard (10...60_000).contains(milliseconds) else { throw ValidationError("--sim-interval-ms must be between 10 and 60000") }
+            settings.simulatorInterval = .milliseconds(milliseconds)
+        }
+        if let replayFile {
+            guard FileManager.default.isReadableFile(atPath: replayFile) else { throw ValidationError("--replay-file \(replayFile) cannot be read") }
+            settings.replayFile = replayFile
+        }
+        if let replaySpeed {
+            guard replaySpeed >= 0, replaySpeed <= 1_000_000 else { throw ValidationError("--replay-speed must be between 0 and 1000000") }
+            settings.replaySpeed = replaySpeed == 0 ? nil : replaySpeed
+        }
+        if let silenceTimeout {
+            guard silenceTimeout >= 1, silenceTimeout <= 3600 else { throw ValidationError("--silence-timeout must be between 1 and 3600 seconds") }
+            settings.silenceTimeout = .milliseconds(Int64(silenceTimeout * 1000))
+        }
+        if let tickRetentionDays {
+            guard (1...3650).contains(tickRetentionDays) else { throw ValidationError("--tick-retention-days must be between 1 and 3650") }
+            settings.tickRetentionDays = tickRetentionDays
+        }
+        return settings
     }
 
     func run() async throws {
@@ -118,18 +178,31 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if configuration.webRoot == nil { logger.warning("no ./web folder: the browser app is not served (pass --web-dir)") }
 
-        let dependencies = AppDependencies(store: store, secretKey: secretKey, metrics: registry)
+        let marketData: MarketDataService? =
+            configuration.modules.contains(.marketData)
+            ? try await MarketDataService.prepare(store: store, configuration: configuration, logger: logger) : nil
+        let dependencies = AppDependencies(store: store, secretKey: secretKey, metrics: registry, marketData: marketData, logger: logger)
         let host = configuration.host
         let dataPath = configuration.dataDirectory.url.path
         let app = buildApplication(configuration, dependencies: dependencies, logger: logger) { boundPort in
             // Scripts and tests read this line to learn the port (useful with --port 0).
             StandardOutput.write("RealAlgo \(RealAlgoVersion.current) serving http://\(host):\(boundPort) (data: \(dataPath))\n")
         }
-        try await runUntilSignalled(app, gracePeriod: .milliseconds(Int64(shutdownGrace * 1000)), logger: logger)
+        let socketServer = buildMarketDataSocketServer(configuration, dependencies: dependencies, logger: logger) { boundPort in
+            StandardOutput.write("RealAlgo market-data WebSocket on ws://\(host):\(boundPort)\n")
+        }
+        // Started in this order and stopped in reverse: the listeners close first, then the
+        // market data flushes its queued ticks before the hub closes.
+        var services: [any Service] = []
+        if let marketData { services.append(marketData) }
+        services.append(app)
+        if let socketServer { services.append(socketServer) }
+        try await runUntilSignalled(services, gracePeriod: .milliseconds(Int64(shutdownGrace * 1000)), logger: logger)
     }
 }
 
 extension LogFormat: ExpressibleByArgument {}
+extension MarketDataSettings.FeedKind: ExpressibleByArgument {}
 extension Store.Durability: ExpressibleByArgument {}
 extension Logger.Level: @retroactive ExpressibleByArgument {}
 

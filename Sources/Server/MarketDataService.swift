@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: Apache-2.0
+public import Core
+public import Logging
+public import MarketData
+public import Schema
+public import ServiceLifecycle
+
+/// The running market-data module: the hub, the configured feed, and retention. A service of the
+/// server's group: it starts with the server and, at shutdown, stops the feed and flushes every
+/// queued tick and bar to the hub before the hub closes.
+public final class MarketDataService: Service {
+    public let hub: MarketDataHub
+    public let feed: (any Feed)?
+    let store: Store
+    let settings: MarketDataSettings
+    let logger: Logger
+
+    init(hub: MarketDataHub, feed: (any Feed)?, store: Store, settings: MarketDataSettings, logger: Logger) {
+        self.hub = hub
+        self.feed = feed
+        self.store = store
+        self.settings = settings
+        self.logger = logger
+    }
+
+    /// Loads the symbol master and calendar, rebuilds today's quotes and bars from the stored
+    /// ticks, and prepares the configured feed (not yet running).
+    public static func prepare(
+        store: Store, configuration: AppConfiguration, clock: any WallClock = SystemWallClock(), logger: Logger
+    ) async throws -> MarketDataService {
+        let settings = configuration.marketData
+        let calendar = try await store.calendar.load()
+        let directory = InstrumentDirectory(try await store.marketData.activeInstruments())
+        var hubConfiguration = MarketDataHub.Configuration()
+        hubConfiguration.alwaysOpen = configuration.alwaysOpen
+        let hub = MarketDataHub(store: store, directory: directory, calendar: calendar, clock: clock, configuration: hubConfiguration, logger: logger)
+
+        let nowSeconds = clock.nowSeconds()
+        let today = LocalDate(secondsSinceEpoch: nowSeconds, utcOffsetSeconds: TradingCalendar.istOffsetSeconds)
+        hub.setPreviousCloses(try await store.marketData.previousCloses(before: Int64(today.daysSinceEpoch) * 86_400))
+        let startOfDayNanos = (Int64(today.daysSinceEpoch) * 86_400 - Int64(TradingCalendar.istOffsetSeconds)) * 1_000_000_000
+        let replayed = try await hub.rebuild(from: store, sinceNanos: startOfDayNanos)
+        logger.info(
+            "market data ready",
+            metadata: ["instruments": "\(directory.count)", "ticks_replayed": "\(replayed)", "feed": "\(settings.feed.rawValue)"])
+
+        let feed: (any Feed)? =
+            switch settings.feed {
+            case .simulator: try await makeSimulator(store: store, hub: hub, directory: directory, configuration: configuration, clock: clock)
+            case .replay: nil
+            case .upstream: nil
+            case .none: nil
+            }
+        return MarketDataService(hub: hub, feed: feed, store: store, settings: settings, logger: logger)
+    }
+
+    private static func makeSimulator(
+        store: Store, hub: MarketDataHub, directory: InstrumentDirectory, configuration: AppConfiguration, clock: any WallClock
+    ) async throws -> SimulatorFeed {
+        let seeds = try await store.marketData.simulationSeeds()
+        let spots: [SimulatedMarket.Seed] = seeds.compactMap { seed in
+            guard let instrument = directory.instrument(id: seed.instrumentID) else { return nil }
+            // Continue from today's last price after a restart, else from the stored previous
+            // close, else from the seeded reference price.
+            let price = hub.quote(instrumentID: instrument.id)?.lastPrice ?? seed.referencePrice
+            return SimulatedMarket.Seed(instrument: instrument, price: price, annualVolatility: seed.annualVolatility)
+        }
+        var simulation = SimulatedMarket.Configuration()
+        simulation.seed = configuration.marketData.simulatorSeed
+        simulation.alwaysOpen = configuration.alwaysOpen
+        simulation.stepSeconds =
+            Double(configuration.marketData.simulatorInterval.components.seconds)
+            + Double(configuration.marketData.simulatorInterval.components.attoseconds) / 1e18
+        var market = SimulatedMarket(seeds: spots, directory: directory, calendar: hub.calendar, configuration: simulation)
+        hub.prime(market.snapshot(nowNanos: clock.nowNanos()))
+        return SimulatorFeed(market: market, interval: configuration.marketData.simulatorInterval)
+    }
+
+    public func run() async throws {
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.hub.run() }
+            if let feed {
+                group.addTask { await self.runFeed(feed) }
+            }
+            group.addTask { await self.runRetention() }
+            // Stop the feed and the timers on shutdown; hub.run() flushes what is queued as it ends.
+            try? await gracefulShutdown()
+            group.cancelAll()
+        }
+    }
+
+    private func runFeed(_ feed: any Feed) async {
+        await record(kind: "started", message: "\(feed.kind) feed started")
+        do {
+            try await feed.run(into: hub)
+            if !Task.isCancelled { await record(kind: "stopped", message: "\(feed.kind) feed finished") }
+        } catch is CancellationError {
+        } catch {
+            logger.error("market-data feed failed", metadata: ["feed": "\(feed.kind)", "error": "\(error)"])
+            await record(kind: "error", message: "\(feed.kind) feed failed: \(error)")
+        }
+    }
+
+    /// Trims old ticks and second bars every ten minutes, a bounded chunk at a time.
+    private func runRetention() async {
+        while !Task.isCancelled {
+            let now = hub.clock.nowSeconds()
+            let ticksBefore = (now - Int64(settings.tickRetentionDays) * 86_400) * 1_000_000_000
+            let barsBefore = now - Int64(settings.secondBarRetentionDays) * 86_400
+            do {
+                while !Task.isCancelled, try await store.marketData.prune(ticksBeforeNanos: ticksBefore, secondBarsBefore: barsBefore) > 0 {
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+            } catch is CancellationError {
+                return
+            } catch {
+                logger.warning("retention failed", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: .seconds(600))
+        }
+    }
+
+    func record(kind: String, accountID: Int64? = nil, message: String) async {
+        do {
+            try await store.marketData.recordFeedEvent(feed: feed?.kind ?? settings.feed.rawValue, accountID: accountID, kind: kind, message: message)
+        } catch {
+            logger.warning("could not record a feed event", metadata: ["kind": "\(kind)", "error": "\(error)"])
+        }
+    }
+}
