@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 public import Core
+public import Cryptography
 public import Logging
 public import MarketData
 public import Schema
@@ -26,7 +27,7 @@ public final class MarketDataService: Service {
     /// Loads the symbol master and calendar, rebuilds today's quotes and bars from the stored
     /// ticks, and prepares the configured feed (not yet running).
     public static func prepare(
-        store: Store, configuration: AppConfiguration, clock: any WallClock = SystemWallClock(), logger: Logger
+        store: Store, configuration: AppConfiguration, secretKey: SecretKey, clock: any WallClock = SystemWallClock(), logger: Logger
     ) async throws -> MarketDataService {
         let settings = configuration.marketData
         let calendar = try await store.calendar.load()
@@ -48,7 +49,7 @@ public final class MarketDataService: Service {
             switch settings.feed {
             case .simulator: try await makeSimulator(store: store, hub: hub, directory: directory, configuration: configuration, clock: clock)
             case .replay: nil
-            case .upstream: nil
+            case .upstream: try await makeUpstream(store: store, settings: settings, secretKey: secretKey, alwaysOpen: configuration.alwaysOpen, logger: logger)
             case .none: nil
             }
         return MarketDataService(hub: hub, feed: feed, store: store, settings: settings, logger: logger)
@@ -74,6 +75,36 @@ public final class MarketDataService: Service {
         var market = SimulatedMarket(seeds: spots, directory: directory, calendar: hub.calendar, configuration: simulation)
         hub.prime(market.snapshot(nowNanos: clock.nowNanos()))
         return SimulatorFeed(market: market, interval: configuration.marketData.simulatorInterval)
+    }
+
+    private static func makeUpstream(
+        store: Store, settings: MarketDataSettings, secretKey: SecretKey, alwaysOpen: Bool, logger: Logger
+    ) async throws -> UpstreamFeed {
+        let box = CredentialBox(secretKey: secretKey)
+        var endpoints: [UpstreamEndpoint] = []
+        for account in try await store.accounts.upstreamAccounts() {
+            do {
+                endpoints.append(
+                    UpstreamEndpoint(
+                        account: FeedAccount(id: account.id, name: account.name, priority: account.priority),
+                        webSocketURL: account.webSocketURL ?? UpstreamEndpoint.defaultWebSocketURL(forHost: account.hostURL),
+                        apiKey: try box.open(account.sealedCredentials)))
+            } catch {
+                // A key sealed under another secret key (a hub copied without its key file) is
+                // unusable; the other accounts still serve.
+                logger.error("cannot read the credentials of upstream account \(account.name); skipping it", metadata: ["error": "\(error)"])
+            }
+        }
+        if endpoints.isEmpty { logger.warning("--feed upstream but no usable upstream accounts: add one with `realalgo account add`") }
+        var machine = UpstreamFeedStateMachine.Configuration()
+        machine.silenceTimeout = settings.silenceTimeout
+        return UpstreamFeed(endpoints: endpoints, configuration: machine, alwaysOpen: alwaysOpen, logger: logger) { kind, accountID, message in
+            do {
+                try await store.marketData.recordFeedEvent(feed: "upstream", accountID: accountID, kind: kind, message: message)
+            } catch {
+                logger.warning("could not record a feed event", metadata: ["kind": "\(kind)", "error": "\(error)"])
+            }
+        }
     }
 
     public func run() async throws {

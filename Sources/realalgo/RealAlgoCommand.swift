@@ -12,7 +12,7 @@ struct RealAlgoCommand: AsyncParsableCommand {
         abstract: "RealAlgo: an algorithmic-trading server with a SQLite hub, Lua strategies and an OpenAlgo-compatible API.",
         version: RealAlgoVersion.current,
         subcommands: [
-            ServeCommand.self, MigrateCommand.self, SQLCommand.self, UserCommand.self, APIKeyCommand.self,
+            ServeCommand.self, MigrateCommand.self, SQLCommand.self, UserCommand.self, APIKeyCommand.self, AccountCommand.self,
             BackupCommand.self, BenchCommand.self,
         ])
 

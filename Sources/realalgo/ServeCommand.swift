@@ -180,7 +180,7 @@ struct ServeCommand: AsyncParsableCommand {
 
         let marketData: MarketDataService? =
             configuration.modules.contains(.marketData)
-            ? try await MarketDataService.prepare(store: store, configuration: configuration, logger: logger) : nil
+            ? try await MarketDataService.prepare(store: store, configuration: configuration, secretKey: secretKey, logger: logger) : nil
         let dependencies = AppDependencies(store: store, secretKey: secretKey, metrics: registry, marketData: marketData, logger: logger)
         let host = configuration.host
         let dataPath = configuration.dataDirectory.url.path
