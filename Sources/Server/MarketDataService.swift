@@ -49,7 +49,8 @@ public final class MarketDataService: Service {
             switch settings.feed {
             case .simulator: try await makeSimulator(store: store, hub: hub, directory: directory, configuration: configuration, clock: clock)
             case .replay: nil
-            case .upstream: try await makeUpstream(store: store, settings: settings, secretKey: secretKey, alwaysOpen: configuration.alwaysOpen, logger: logger)
+            case .upstream:
+                try await makeUpstream(store: store, settings: settings, secretKey: secretKey, alwaysOpen: configuration.alwaysOpen, logger: logger)
             case .none: nil
             }
         return MarketDataService(hub: hub, feed: feed, store: store, settings: settings, logger: logger)

@@ -105,7 +105,8 @@ public final class UpstreamFeed: Feed {
             case .demand(let wanted): machine.setSubscriptions(wanted, now: now)
             case .timer:
                 machine.checkTimeouts(now: now) { [alwaysOpen] instrument in
-                    alwaysOpen || hub.calendar.isOpen(atSecondsSinceEpoch: hub.clock.nowSeconds(), exchange: ExchangeCode(rawValue: instrument.exchange))
+                    alwaysOpen
+                        || hub.calendar.isOpen(atSecondsSinceEpoch: hub.clock.nowSeconds(), exchange: ExchangeCode(rawValue: instrument.exchange))
                 }
             }
         }

@@ -91,6 +91,18 @@ CREATE TABLE exchanges (
     tradable  INTEGER NOT NULL DEFAULT 1 CHECK (tradable IN (0, 1))  -- 0: quote-only (indices)
 ) STRICT, WITHOUT ROWID;
 
+-- table feed_events on feed_events
+CREATE TABLE feed_events (
+    id          INTEGER PRIMARY KEY,
+    at          TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    feed        TEXT NOT NULL CHECK (feed IN ('simulator', 'replay', 'upstream')),
+    account_id  INTEGER REFERENCES accounts(id),
+    kind        TEXT NOT NULL CHECK (kind IN ('started', 'connected', 'disconnected', 'failover', 'silent',
+                                              'all_accounts_down', 'recovered', 'stopped', 'error')),
+    message     TEXT NOT NULL CHECK (length(message) BETWEEN 1 AND 2000),
+    details     TEXT CHECK (details IS NULL OR json_valid(details))
+) STRICT;
+
 -- table funds on funds
 CREATE TABLE funds (
     account_id       INTEGER PRIMARY KEY REFERENCES accounts(id),
@@ -581,6 +593,12 @@ CREATE INDEX api_keys_user ON api_keys (user_id);
 -- index audit_log_at on audit_log
 CREATE INDEX audit_log_at ON audit_log (at);
 
+-- index bars_by_age on bars
+CREATE INDEX bars_by_age ON bars (timeframe, ts);
+
+-- index feed_events_at on feed_events
+CREATE INDEX feed_events_at ON feed_events (at);
+
 -- index instruments_chain on instruments
 CREATE INDEX instruments_chain ON instruments (underlying, exchange, expiry, strike) WHERE underlying IS NOT NULL;
 
@@ -649,6 +667,9 @@ CREATE UNIQUE INDEX strategy_runs_one_live ON strategy_runs (strategy_id) WHERE 
 
 -- index ticks_by_instrument on ticks
 CREATE INDEX ticks_by_instrument ON ticks (instrument_id, ts_ns);
+
+-- index ticks_by_time on ticks
+CREATE INDEX ticks_by_time ON ticks (ts_ns);
 
 -- index trades_account on trades
 CREATE INDEX trades_account ON trades (account_id);
@@ -899,6 +920,26 @@ END;
 CREATE TRIGGER exchanges_no_update BEFORE UPDATE ON exchanges
 BEGIN
     SELECT RAISE(ABORT, 'exchanges: the exchange list is reference data; change it with a migration');
+END;
+
+-- trigger feed_events_delete_old_only on feed_events
+CREATE TRIGGER feed_events_delete_old_only BEFORE DELETE ON feed_events
+WHEN OLD.at > strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-1 day')
+BEGIN
+    SELECT RAISE(ABORT, 'feed_events: only events older than a day are deleted (retention)');
+END;
+
+-- trigger feed_events_never_replaced on feed_events
+CREATE TRIGGER feed_events_never_replaced BEFORE INSERT ON feed_events
+WHEN EXISTS (SELECT 1 FROM feed_events WHERE id = NEW.id)
+BEGIN
+    SELECT RAISE(ABORT, 'feed_events: feed events are append-only; rows are never replaced');
+END;
+
+-- trigger feed_events_no_update on feed_events
+CREATE TRIGGER feed_events_no_update BEFORE UPDATE ON feed_events
+BEGIN
+    SELECT RAISE(ABORT, 'feed_events: feed events are append-only; rows are never changed');
 END;
 
 -- trigger funds_from_trades on funds
