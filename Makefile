@@ -35,7 +35,8 @@ venv: $(VENV)/.installed
 $(VENV)/.installed: e2e/requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -r e2e/requirements.txt
+	# --ignore-requires-python: the official openalgo client declares Python >= 3.12 but runs on 3.11.
+	$(VENV)/bin/pip install --quiet --ignore-requires-python -r e2e/requirements.txt
 	touch $@
 
 ## End-to-end tests: real processes, real sockets, the sqlite3 shell and a headless browser.

@@ -37,7 +37,7 @@ public struct MarketDataSettings: Sendable {
     public enum FeedKind: String, Sendable, CaseIterable {
         /// The built-in simulated market (the default: works with no broker account).
         case simulator
-        /// Ticks from a CSV file or from the hub, at a chosen speed.
+        /// Ticks from a CSV file or from the hub at a chosen speed: not built yet; `serve` refuses it.
         case replay
         /// An OpenAlgo-compatible WebSocket feed from the hub's `openalgo` accounts, with failover.
         case upstream
@@ -49,10 +49,6 @@ public struct MarketDataSettings: Sendable {
     public var simulatorSeed: UInt64 = 20_261_121
     /// Time between simulator steps (each step ticks every open instrument).
     public var simulatorInterval: Duration = .seconds(1)
-    /// A CSV file of ticks or bars for the replay feed; nil replays the hub's stored ticks.
-    public var replayFile: String?
-    /// Replay speed: 1 is real time, 10 is ten times faster; nil is as fast as possible.
-    public var replaySpeed: Double?
     /// A subscribed symbol without a tick for this long while its market is open is a silent feed.
     public var silenceTimeout: Duration = .seconds(30)
     public var tickRetentionDays = 5

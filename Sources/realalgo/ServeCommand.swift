@@ -50,7 +50,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("shutdown-grace"), help: "Seconds requests in flight get to finish after SIGTERM/SIGINT.")
     var shutdownGrace: Double = 10
 
-    @Option(help: ArgumentHelp("Market-data feed: simulator, replay, upstream or none (env REALALGO_FEED).", valueName: "kind"))
+    @Option(help: ArgumentHelp("Market-data feed: simulator, upstream or none (env REALALGO_FEED).", valueName: "kind"))
     var feed: MarketDataSettings.FeedKind?
 
     @Option(name: .customLong("sim-seed"), help: "Seed of the simulated market (the same seed replays the same prices).")
@@ -59,13 +59,6 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("sim-interval-ms"), help: "Milliseconds between simulator steps (10…60000).")
     var simulatorIntervalMilliseconds: Int?
 
-    @Option(
-        name: .customLong("replay-file"),
-        help: ArgumentHelp("CSV of ticks or bars for --feed replay (default: the hub's stored ticks).", valueName: "path"))
-    var replayFile: String?
-
-    @Option(name: .customLong("replay-speed"), help: "Replay speed: 1 = real time, 10 = ten times faster, 0 = as fast as possible.")
-    var replaySpeed: Double?
 
     @Option(
         name: .customLong("silence-timeout"), help: "Seconds without a tick on a subscribed symbol (market open) before an upstream feed reconnects.")
@@ -116,18 +109,12 @@ struct ServeCommand: AsyncParsableCommand {
             }
             settings.feed = kind
         }
+        // Refused rather than silently running no feed: replay is not built yet.
+        guard settings.feed != .replay else { throw ValidationError("--feed replay is not available yet; use simulator, upstream or none") }
         if let simulatorSeed { settings.simulatorSeed = simulatorSeed }
         if let milliseconds = simulatorIntervalMilliseconds {
             guard (10...60_000).contains(milliseconds) else { throw ValidationError("--sim-interval-ms must be between 10 and 60000") }
             settings.simulatorInterval = .milliseconds(milliseconds)
-        }
-        if let replayFile {
-            guard FileManager.default.isReadableFile(atPath: replayFile) else { throw ValidationError("--replay-file \(replayFile) cannot be read") }
-            settings.replayFile = replayFile
-        }
-        if let replaySpeed {
-            guard replaySpeed >= 0, replaySpeed <= 1_000_000 else { throw ValidationError("--replay-speed must be between 0 and 1000000") }
-            settings.replaySpeed = replaySpeed == 0 ? nil : replaySpeed
         }
         if let silenceTimeout {
             guard silenceTimeout >= 1, silenceTimeout <= 3600 else { throw ValidationError("--silence-timeout must be between 1 and 3600 seconds") }
