@@ -59,7 +59,6 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("sim-interval-ms"), help: "Milliseconds between simulator steps (10…60000).")
     var simulatorIntervalMilliseconds: Int?
 
-
     @Option(
         name: .customLong("silence-timeout"), help: "Seconds without a tick on a subscribed symbol (market open) before an upstream feed reconnects.")
     var silenceTimeout: Double?
