@@ -83,11 +83,15 @@ class RunningServer:
 
 
 def start_server(data_dir, *extra, env=None, log_dir=None):
-    """Starts `realalgo serve --port 0` and waits for the line that names its port."""
+    """Starts `realalgo serve --port 0` and waits for the line that names its port.
+
+    The market-data WebSocket gets a free port too (`--ws-port 0`) unless the test chooses one,
+    so servers never fight over 8765."""
     log_path = pathlib.Path(log_dir or data_dir) / "server.log"
     log = open(log_path, "w")
+    ws_port = [] if "--ws-port" in map(str, extra) or "REALALGO_WS_PORT" in (env or {}) else ["--ws-port", "0"]
     process = subprocess.Popen(
-        [str(BINARY), "serve", "--data-dir", str(data_dir), "--port", "0", *map(str, extra)],
+        [str(BINARY), "serve", "--data-dir", str(data_dir), "--port", "0", *ws_port, *map(str, extra)],
         stdout=subprocess.PIPE, stderr=log, text=True, env={**os.environ, **(env or {})})
     deadline = time.time() + 60
     while time.time() < deadline:

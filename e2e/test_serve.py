@@ -259,7 +259,7 @@ def test_host_port_and_data_dir_come_from_the_environment_when_no_flag_is_given(
     assert {info[4][0] for info in socket.getaddrinfo("localhost", None, proto=socket.IPPROTO_TCP)} == {"127.0.0.1"}, \
         "this test needs localhost to resolve to 127.0.0.1 only"
     data = tmp_path / "from-env" / "data"
-    env = clean_environment(REALALGO_HOST="localhost", REALALGO_PORT="0", REALALGO_DATA_DIR=str(data))
+    env = clean_environment(REALALGO_HOST="localhost", REALALGO_PORT="0", REALALGO_WS_PORT="0", REALALGO_DATA_DIR=str(data))
     # Run from an empty folder so a data dir wrongly defaulting to ./data would show up there.
     workdir = tmp_path / "cwd"
     workdir.mkdir()
@@ -271,7 +271,10 @@ def test_host_port_and_data_dir_come_from_the_environment_when_no_flag_is_given(
         assert f"(data: {data})" in line
         assert (data / "realalgo.db").is_file()
         assert not (workdir / "data").exists()
-        assert listening_addresses(server.process.pid) == {("127.0.0.1", port)}
+        # The HTTP port and the market-data WebSocket port (REALALGO_WS_PORT=0: a free one), both on loopback.
+        listening = listening_addresses(server.process.pid)
+        assert ("127.0.0.1", port) in listening and len(listening) == 2
+        assert {host for host, _ in listening} == {"127.0.0.1"}
         assert http("GET", f"http://127.0.0.1:{port}/health")[0] == 200
     finally:
         assert server.stop() == 0
@@ -586,12 +589,17 @@ def test_a_log_reader_that_goes_away_does_not_kill_the_server(data_dir, api_key)
     # Under systemd the logs go to a pipe; if its reader restarts, writes fail. The server must
     # keep serving (and drop the lines) instead of trapping on the failed write.
     read_end, write_end = os.pipe()
-    process = subprocess.Popen([str(BINARY), "serve", "--data-dir", str(data_dir), "--port", "0", "--log-format", "json"],
+    process = subprocess.Popen([str(BINARY), "serve", "--data-dir", str(data_dir), "--port", "0", "--ws-port", "0", "--log-format", "json"],
                                stdout=subprocess.PIPE, stderr=write_end, text=True)
     os.close(write_end)
     try:
-        line = process.stdout.readline()
-        url = re.search(r"serving (http://\S+)", line).group(1)
+        # The market-data WebSocket's line may come first; read on to the HTTP one.
+        match = None
+        while match is None:
+            line = process.stdout.readline()
+            assert line, "the server exited before it served"
+            match = re.search(r"serving (http://\S+)", line)
+        url = match.group(1)
         os.close(read_end)  # the log reader goes away
         for _ in range(5):
             status, _, body = http("POST", url + "/api/v1/ping", {"apikey": api_key})

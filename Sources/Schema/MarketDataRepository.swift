@@ -1,4 +1,3 @@
-import CSQLite
 // SPDX-License-Identifier: Apache-2.0
 public import Core
 import GRDB
@@ -134,8 +133,9 @@ public struct MarketDataRepository: Sendable {
         }
     }
 
-    /// Deletes ticks older than `beforeNanos` and sub-minute bars older than `barsBefore`, at most
-    /// `limit` rows per call, so retention never holds the writer for long. Returns rows deleted.
+    /// Deletes ticks older than `beforeNanos`, sub-minute bars older than `barsBefore` and feed
+    /// events older than 90 days, at most `limit` rows of each per call, so retention never holds
+    /// the writer for long. Returns rows deleted.
     public func prune(ticksBeforeNanos: Int64, secondBarsBefore: Int64, limit: Int = 50_000) async throws -> Int {
         try await store.write { db in
             try db.execute(
@@ -148,6 +148,14 @@ public struct MarketDataRepository: Sendable {
                         SELECT instrument_id, timeframe, ts FROM bars WHERE timeframe IN ('1s', '5s') AND ts < ? LIMIT ?)
                     """,
                 arguments: [secondBarsBefore, limit])
+            deleted += db.changesCount
+            // Feed events are kept 90 days (the schema lets only day-old events go).
+            try db.execute(
+                sql: """
+                    DELETE FROM feed_events WHERE id IN (
+                        SELECT id FROM feed_events WHERE at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-90 days') LIMIT ?)
+                    """,
+                arguments: [limit])
             deleted += db.changesCount
             return deleted
         }
