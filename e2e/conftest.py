@@ -4,11 +4,14 @@ real server on a free port. Everything a test starts is stopped when it ends."""
 import json
 import os
 import pathlib
+import queue
 import re
 import signal
 import subprocess
+import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 import pytest
@@ -57,15 +60,20 @@ def data_dir(tmp_path):
 @pytest.fixture
 def api_key(data_dir):
     """A user `trader` and one API key for it."""
-    run("user", "create", "trader", "--password-stdin", data_dir=data_dir, input=PASSWORD)
-    return run("apikey", "create", "--user", "trader", data_dir=data_dir).stdout.strip()
+    return create_user_with_key(data_dir)
 
 
 class RunningServer:
-    def __init__(self, process, url, log_path):
+    def __init__(self, process, url, log_path, ws_url=None):
         self.process = process
         self.url = url
         self.log_path = log_path
+        # The OpenAlgo market-data WebSocket listener (None when the module is disabled).
+        self.ws_url = ws_url
+
+    @property
+    def ws_port(self):
+        return int(self.ws_url.rsplit(":", 1)[1]) if self.ws_url else None
 
     def stop(self, sig=signal.SIGTERM, timeout=20):
         if self.process.poll() is None:
@@ -82,29 +90,83 @@ class RunningServer:
         return pathlib.Path(self.log_path).read_text()
 
 
-def start_server(data_dir, *extra, env=None, log_dir=None):
-    """Starts `realalgo serve --port 0` and waits for the line that names its port.
+def market_data_enabled(extra, env):
+    """Whether a server started with these flags and variables runs the market-data module."""
+    flags = list(map(str, extra))
+    modules = flags[flags.index("--modules") + 1] if "--modules" in flags else (env or {}).get("REALALGO_MODULES")
+    return modules is None or "all" in modules or "market-data" in modules
 
-    The market-data WebSocket gets a free port too (`--ws-port 0`) unless the test chooses one,
-    so servers never fight over 8765."""
-    log_path = pathlib.Path(log_dir or data_dir) / "server.log"
-    log = open(log_path, "w")
-    ws_port = [] if "--ws-port" in map(str, extra) or "REALALGO_WS_PORT" in (env or {}) else ["--ws-port", "0"]
-    process = subprocess.Popen(
-        [str(BINARY), "serve", "--data-dir", str(data_dir), "--port", "0", *ws_port, *map(str, extra)],
-        stdout=subprocess.PIPE, stderr=log, text=True, env={**os.environ, **(env or {})})
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        line = process.stdout.readline()
-        if not line:
-            if process.poll() is not None:
-                raise AssertionError(f"the server exited with {process.returncode}:\n{log_path.read_text()}")
-            continue
-        match = re.search(r"serving (http://\S+)", line)
-        if match:
-            return RunningServer(process, match.group(1), log_path)
-    process.kill()
-    raise AssertionError("the server did not report its port within 60 s")
+
+def start_server(data_dir, *extra, env=None, log_dir=None, log_path=None):
+    """Starts `realalgo serve` and waits until its listeners are bound: the HTTP one, and the
+    market-data WebSocket when that module runs (their two stdout lines come in either order).
+
+    Ports are free ones (`--port 0`, `--ws-port 0`) unless the test names them, so servers never
+    fight over 5000 or 8765. Standard error is appended to the log, so a restarted server keeps
+    its earlier lines; standard output is drained for the server's whole life."""
+    flags = list(map(str, extra))
+    log_path = pathlib.Path(log_path or pathlib.Path(log_dir or data_dir) / "server.log")
+    ports = [] if "--port" in flags else ["--port", "0"]
+    if "--ws-port" not in flags and "REALALGO_WS_PORT" not in (env or {}):
+        ports += ["--ws-port", "0"]
+    with open(log_path, "a") as log:
+        process = subprocess.Popen([str(BINARY), "serve", "--data-dir", str(data_dir), *ports, *flags],
+                                   stdout=subprocess.PIPE, stderr=log, text=True, env={**os.environ, **(env or {})})
+    lines = queue.Queue()
+
+    def drain():
+        for line in process.stdout:
+            lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=drain, daemon=True).start()
+    url, ws_url = None, None
+    wants_ws = market_data_enabled(flags, env)
+    deadline = time.monotonic() + 60
+    while url is None or (wants_ws and ws_url is None):
+        try:
+            line = lines.get(timeout=max(0.01, deadline - time.monotonic()))
+        except queue.Empty:
+            process.kill()
+            raise AssertionError(f"the server did not report its listeners within 60 s:\n{log_path.read_text()}")
+        if line is None:
+            process.wait()
+            raise AssertionError(f"the server exited with {process.returncode}:\n{log_path.read_text()}")
+        if match := re.search(r"serving (http://\S+)", line):
+            url = match.group(1)
+        if match := re.search(r"market-data WebSocket on (ws://\S+)", line):
+            ws_url = match.group(1)
+    return RunningServer(process, url, log_path, ws_url)
+
+
+def create_user_with_key(data_dir, username="trader"):
+    """Creates `username` on a migrated hub and returns a fresh API key for it."""
+    run("user", "create", username, "--password-stdin", data_dir=data_dir, input=PASSWORD)
+    return run("apikey", "create", "--user", username, data_dir=data_dir).stdout.strip()
+
+
+# The simulator ticking every 100 ms whatever the hour, so market-data suites pass at night too.
+SIMULATOR_FLAGS = ("--feed", "simulator", "--always-open", "--sim-interval-ms", "100", "--sim-seed", "20261121")
+
+
+class MarketServer:
+    """A fresh hub (user `trader`, one API key) served with the simulator feed."""
+
+    def __init__(self, root):
+        data_dir = root / "data"
+        run("migrate", data_dir=data_dir)
+        self.key = create_user_with_key(data_dir)
+        self.server = start_server(data_dir, *SIMULATOR_FLAGS)
+        self.url = self.server.url
+        self.ws_url = self.server.ws_url
+        self.ws_port = self.server.ws_port
+        parts = urllib.parse.urlsplit(self.url)
+        self.host, self.http_port = parts.hostname, parts.port
+        # The same protocol on the main port, where the browser app connects.
+        self.http_ws_url = f"ws://{self.host}:{self.http_port}/ws"
+
+    def stop(self):
+        return self.server.stop()
 
 
 @pytest.fixture

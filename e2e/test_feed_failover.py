@@ -25,10 +25,9 @@ import time
 import openalgo
 import pytest
 
-from conftest import BINARY, RunningServer, http, run
+from conftest import create_user_with_key, http, run, start_server
 
 USER = "alice"
-USER_PASSWORD = "pw-secret-123"
 SYMBOLS = [("NSE", "RELIANCE"), ("NSE_INDEX", "NIFTY")]
 SILENCE_TIMEOUT = 5
 
@@ -48,44 +47,9 @@ def wait_for(condition, timeout, message, interval=0.1):
 
 
 def create_user_and_key(data_dir):
-    run("user", "create", USER, "--password-stdin", data_dir=data_dir, input=USER_PASSWORD)
-    key = run("apikey", "create", "--user", USER, data_dir=data_dir).stdout.strip()
+    key = create_user_with_key(data_dir, USER)
     assert re.fullmatch(r"[0-9a-f]{64}", key), key
     return key
-
-
-def serve(data_dir, log_path, *extra):
-    """Starts `realalgo serve` and waits until both its HTTP and its WebSocket listeners are bound
-    (the two lines may come in either order). Standard error is appended to `log_path`, so a
-    restarted server keeps its earlier log."""
-    log = open(log_path, "a")
-    process = subprocess.Popen([str(BINARY), "serve", "--data-dir", str(data_dir), *map(str, extra)],
-                               stdout=subprocess.PIPE, stderr=log, text=True)
-    log.close()
-    url = ws_url = None
-    deadline = time.monotonic() + 60
-    try:
-        while url is None or ws_url is None:
-            if time.monotonic() > deadline:
-                raise AssertionError(f"the server did not report its listeners within 60 s:\n{log_path.read_text()}")
-            line = process.stdout.readline()
-            if not line:
-                if process.poll() is not None:
-                    raise AssertionError(f"the server exited with {process.returncode}:\n{log_path.read_text()}")
-                continue
-            if match := re.search(r"serving (http://\S+)", line):
-                url = match.group(1)
-            if match := re.search(r"market-data WebSocket on (ws://\S+)", line):
-                ws_url = match.group(1)
-    except BaseException:
-        process.kill()
-        process.wait()
-        raise
-    # Keep draining standard output so the server can never block on a full pipe.
-    threading.Thread(target=process.stdout.read, daemon=True).start()
-    server = RunningServer(process, url, log_path)
-    server.ws_url = ws_url
-    return server
 
 
 def port_of(url):
@@ -119,10 +83,10 @@ class Upstream:
     def start(self):
         assert not self.running
         first = self.port == 0
-        self.server = serve(self.data_dir, self.log_path, "--port", self.port, "--ws-port", self.ws_port,
-                            "--always-open", "--sim-interval-ms", 100)
+        self.server = start_server(self.data_dir, "--port", self.port, "--ws-port", self.ws_port, "--always-open",
+                                   "--sim-interval-ms", 100, log_path=self.log_path)
         if first:
-            self.port, self.ws_port = port_of(self.server.url), port_of(self.server.ws_url)
+            self.port, self.ws_port = port_of(self.server.url), self.server.ws_port
         assert self.server.url == self.url and self.server.ws_url == self.ws_url
         return self
 
@@ -189,9 +153,9 @@ class Scenario:
         for account, upstream, priority in (("primary", self.a, 0), ("backup", self.b, 1)):
             run("account", "add", account, "--user", USER, "--host", upstream.url, "--ws-url", upstream.ws_url,
                 "--priority", priority, "--api-key-stdin", data_dir=self.c_dir, input=upstream.key)
-        self.c = serve(self.c_dir, self.c_log, "--port", 0, "--ws-port", 0, "--always-open",
-                       "--feed", "upstream", "--silence-timeout", SILENCE_TIMEOUT)
-        self.c_ws_port = port_of(self.c.ws_url)
+        self.c = start_server(self.c_dir, "--port", 0, "--ws-port", 0, "--always-open", "--feed", "upstream",
+                              "--silence-timeout", SILENCE_TIMEOUT, log_path=self.c_log)
+        self.c_ws_port = self.c.ws_port
 
     def stop(self):
         if self.client is not None:

@@ -1,7 +1,7 @@
 """The OpenAlgo market-data WebSocket, driven two ways against one live `realalgo serve`:
 
 - the official `openalgo` Python client 2.0.5, unchanged (connect, subscribe_*, get_*, callbacks,
-  unsubscribe_*, disconnect), on the WebSocket port this module picks (`--ws-port`);
+  unsubscribe_*, disconnect), on the WebSocket port the server picked (`--ws-port 0`);
 - the raw protocol with the `websockets` library, for what the client never sends: messages
   before authentication, malformed and oversized frames, the authentication timeout, and the
   same protocol on `/ws` of the main HTTP port.
@@ -12,110 +12,28 @@ The simulator feed ticks every 100 ms whatever the hour (`--always-open`).
 import collections
 import datetime
 import json
-import queue
-import re
-import socket
-import subprocess
 import threading
 import time
-import urllib.parse
 
 import pytest
 import websockets
 from openalgo import api
 from websockets.sync.client import connect as ws_connect
 
-from conftest import BINARY, PASSWORD, RunningServer, http, run
+from conftest import MarketServer, http
 
 IST = datetime.timezone(datetime.timedelta(hours=5, minutes=30))
 
 
 # --- The server ---------------------------------------------------------------------------------
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def start_market_server(root, attempts=3):
-    """A fresh hub (user `trader`, one API key) served by `realalgo serve` with the simulator, and
-    the OpenAlgo WebSocket on a free port of our choosing. Returns (RunningServer, ws_port, key).
-
-    The server prints two lines once bound, `... serving http://HOST:PORT ...` and
-    `RealAlgo market-data WebSocket on ws://HOST:PORT`, in either order (the listeners start
-    concurrently), so both are read here rather than with conftest's start_server, which drops
-    every line before the HTTP one. A background thread then keeps draining stdout. A port taken
-    between our probe and the server's bind is retried on a new hub, so that no ticks of a
-    failed attempt are replayed into the next."""
-    failure = None
-    for attempt in range(attempts):
-        data_dir = root / f"data-{attempt}"
-        run("migrate", data_dir=data_dir)
-        run("user", "create", "trader", "--password-stdin", data_dir=data_dir, input=PASSWORD)
-        key = run("apikey", "create", "--user", "trader", data_dir=data_dir).stdout.strip()
-        ws_port = free_port()
-        log_path = root / f"server-{attempt}.log"
-        process = subprocess.Popen(
-            [str(BINARY), "serve", "--data-dir", str(data_dir), "--port", "0", "--ws-port", str(ws_port), "--feed", "simulator",
-             "--always-open", "--sim-interval-ms", "100", "--sim-seed", "20261121"],
-            stdout=subprocess.PIPE, stderr=open(log_path, "w"), text=True)
-        lines = queue.Queue()
-
-        def drain(stream=process.stdout):
-            for line in stream:
-                lines.put(line)
-            lines.put(None)
-
-        threading.Thread(target=drain, daemon=True).start()
-        url = bound_ws = None
-        deadline = time.monotonic() + 60
-        while (url is None or bound_ws is None) and time.monotonic() < deadline:
-            try:
-                line = lines.get(timeout=max(0.1, deadline - time.monotonic()))
-            except queue.Empty:
-                break
-            if line is None:
-                break
-            if match := re.search(r"serving (http://\S+)", line):
-                url = match.group(1)
-            if match := re.search(r"market-data WebSocket on ws://\S+:(\d+)", line):
-                bound_ws = int(match.group(1))
-        server = RunningServer(process, url, log_path)
-        if url and bound_ws == ws_port:
-            return server, ws_port, key
-        server.stop()
-        failure = AssertionError(f"attempt {attempt}: serving {url}, WebSocket {bound_ws} (asked {ws_port}):\n{server.log()}")
-    raise failure
-
-
-class Market:
-    def __init__(self, server, ws_port, key):
-        self.server = server
-        self.url = server.url
-        self.ws_port = ws_port
-        self.key = key
-        parts = urllib.parse.urlsplit(server.url)
-        self.host = parts.hostname
-        self.http_port = parts.port
-
-    @property
-    def ws_url(self):
-        return f"ws://{self.host}:{self.ws_port}"
-
-    @property
-    def http_ws_url(self):
-        return f"ws://{self.host}:{self.http_port}/ws"
-
-
 @pytest.fixture(scope="module")
 def market(tmp_path_factory):
-    root = tmp_path_factory.mktemp("market-data-socket")
-    server, ws_port, key = start_market_server(root)
+    market = MarketServer(tmp_path_factory.mktemp("market-data-socket"))
     try:
-        yield Market(server, ws_port, key)
+        yield market
     finally:
-        server.stop()
+        market.stop()
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ public import Logging
 public import Prometheus
 public import Schema
 public import ServiceLifecycle
+import Synchronization
 import UnixSignals
 
 /// What a server needs that outlives it: the open hub, the secret key and the metrics registry.
@@ -108,7 +109,11 @@ public func buildMarketDataSocketServer(
             }
         },
         configuration: .init(address: .hostname(configuration.host, port: configuration.webSocketPort), serverName: "RealAlgo"),
-        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.webSocketPort) },
+        onServerRunning: { channel in
+            let port = channel.localAddress?.port ?? configuration.webSocketPort
+            socket.boundPort.store(port, ordering: .relaxed)
+            await onServerRunning(port)
+        },
         logger: logger)
 }
 

@@ -38,7 +38,8 @@ public final class MarketDataService: Service {
 
         let nowSeconds = clock.nowSeconds()
         let today = LocalDate(secondsSinceEpoch: nowSeconds, utcOffsetSeconds: TradingCalendar.istOffsetSeconds)
-        hub.setPreviousCloses(try await store.marketData.previousCloses(before: Int64(today.daysSinceEpoch) * 86_400))
+        let previousCloses = try await store.marketData.previousCloses(before: Int64(today.daysSinceEpoch) * 86_400)
+        hub.setPreviousCloses(previousCloses)
         let startOfDayNanos = (Int64(today.daysSinceEpoch) * 86_400 - Int64(TradingCalendar.istOffsetSeconds)) * 1_000_000_000
         let replayed = try await hub.rebuild(from: store, sinceNanos: startOfDayNanos)
         logger.info(
@@ -47,7 +48,9 @@ public final class MarketDataService: Service {
 
         let feed: (any Feed)? =
             switch settings.feed {
-            case .simulator: try await makeSimulator(store: store, hub: hub, directory: directory, configuration: configuration, clock: clock)
+            case .simulator:
+                try await makeSimulator(
+                    store: store, hub: hub, directory: directory, previousCloses: previousCloses, configuration: configuration, clock: clock)
             case .replay: nil
             case .upstream:
                 try await makeUpstream(store: store, settings: settings, secretKey: secretKey, alwaysOpen: configuration.alwaysOpen, logger: logger)
@@ -57,15 +60,16 @@ public final class MarketDataService: Service {
     }
 
     private static func makeSimulator(
-        store: Store, hub: MarketDataHub, directory: InstrumentDirectory, configuration: AppConfiguration, clock: any WallClock
+        store: Store, hub: MarketDataHub, directory: InstrumentDirectory, previousCloses: [Int64: Double], configuration: AppConfiguration,
+        clock: any WallClock
     ) async throws -> SimulatorFeed {
         let seeds = try await store.marketData.simulationSeeds()
         let spots: [SimulatedMarket.Seed] = seeds.compactMap { seed in
-            guard let instrument = directory.instrument(id: seed.instrumentID) else { return nil }
-            // Continue from today's last price after a restart, else from the stored previous
-            // close, else from the seeded reference price.
-            let price = hub.quote(instrumentID: instrument.id)?.lastPrice ?? seed.referencePrice
-            return SimulatedMarket.Seed(instrument: instrument, price: price, annualVolatility: seed.annualVolatility)
+            // A new day opens at the last stored close, else at the seeded reference price.
+            directory.instrument(id: seed.instrumentID).map {
+                SimulatedMarket.Seed(
+                    instrument: $0, price: previousCloses[$0.id] ?? seed.referencePrice, annualVolatility: seed.annualVolatility)
+            }
         }
         var simulation = SimulatedMarket.Configuration()
         simulation.seed = configuration.marketData.simulatorSeed
@@ -73,7 +77,9 @@ public final class MarketDataService: Service {
         simulation.stepSeconds =
             Double(configuration.marketData.simulatorInterval.components.seconds)
             + Double(configuration.marketData.simulatorInterval.components.attoseconds) / 1e18
-        var market = SimulatedMarket(seeds: spots, directory: directory, calendar: hub.calendar, configuration: simulation)
+        // After a restart the market continues from today's rebuilt quotes, not from the seeds.
+        let today = hub.quotes(instrumentIDs: directory.instruments.map(\.id))
+        var market = SimulatedMarket(seeds: spots, directory: directory, calendar: hub.calendar, configuration: simulation, resumingFrom: today)
         hub.prime(market.snapshot(nowNanos: clock.nowNanos()))
         return SimulatorFeed(market: market, interval: configuration.marketData.simulatorInterval)
     }

@@ -10,9 +10,10 @@ import Testing
 
 @Suite("Simulated market")
 struct SimulatedMarketTests {
-    static func market(_ store: Store, _ directory: InstrumentDirectory, _ calendar: TradingCalendar, seed: UInt64 = 7, alwaysOpen: Bool = false)
-        async throws -> SimulatedMarket
-    {
+    static func market(
+        _ store: Store, _ directory: InstrumentDirectory, _ calendar: TradingCalendar, seed: UInt64 = 7, alwaysOpen: Bool = false,
+        resumingFrom quotes: [Int64: Quote] = [:]
+    ) async throws -> SimulatedMarket {
         let seeds = try await store.marketData.simulationSeeds().compactMap { seed -> SimulatedMarket.Seed? in
             guard let instrument = directory.instrument(id: seed.instrumentID) else { return nil }
             return SimulatedMarket.Seed(instrument: instrument, price: seed.referencePrice, annualVolatility: seed.annualVolatility)
@@ -21,7 +22,7 @@ struct SimulatedMarketTests {
         configuration.seed = seed
         configuration.alwaysOpen = alwaysOpen
         configuration.optionEveryNthStep = 1
-        return SimulatedMarket(seeds: seeds, directory: directory, calendar: calendar, configuration: configuration)
+        return SimulatedMarket(seeds: seeds, directory: directory, calendar: calendar, configuration: configuration, resumingFrom: quotes)
     }
 
     @Test("the same seed and times give the same ticks; another seed gives others")
@@ -75,7 +76,7 @@ struct SimulatedMarketTests {
             let nowSeconds = mondayTenAMNanos / 1_000_000_000
             var checked = 0
             for expiry in directory.optionExpiries(underlying: "NIFTY", exchange: .nfo) {
-                let years = Double(Int64(expiry.daysSinceEpoch) * 86_400 + 15 * 3600 + 1800 - 19_800 - nowSeconds) / (365 * 86_400)
+                let years = OptionClock.yearsToExpiry(nowEpochSeconds: nowSeconds, expiryEpochSeconds: OptionClock.expiryEpochSeconds(expiry))
                 let spot = try #require(directory.instrument(symbol: "NIFTY", exchange: "NSE_INDEX"))
                 let forward = try #require(prices[spot.id]) * exp(rate * years)
                 for row in directory.chain(underlying: "NIFTY", exchange: .nfo, expiry: expiry) {
@@ -88,6 +89,29 @@ struct SimulatedMarketTests {
                 }
             }
             #expect(checked > 100)
+        }
+    }
+
+    @Test("after a restart the market continues the day: its volume keeps counting and agrees with the daily bar")
+    func resumesAfterRestart() async throws {
+        try await withMarketDataHub { store, directory, calendar in
+            let id = try #require(directory.instrument(symbol: "RELIANCE", exchange: "NSE")).id
+            let hub = MarketDataHub(store: store, directory: directory, calendar: calendar, logger: quietLogger)
+            var market = try await Self.market(store, directory, calendar)
+            for step in 0..<10 { hub.publish(market.step(nowNanos: mondayTenAMNanos + Int64(step) * 1_000_000_000)) }
+            await hub.persister.flush()
+            let before = try #require(hub.quote(instrumentID: id))
+
+            let restarted = MarketDataHub(store: store, directory: directory, calendar: calendar, logger: quietLogger)
+            _ = try await restarted.rebuild(from: store, sinceNanos: mondayTenAMNanos - 3_600_000_000_000)
+            let rebuilt = restarted.quotes(instrumentIDs: directory.instruments.map(\.id))
+            var resumed = try await Self.market(store, directory, calendar, resumingFrom: rebuilt)
+            restarted.publish(resumed.step(nowNanos: mondayTenAMNanos + 10_000_000_000))
+            let after = try #require(restarted.quote(instrumentID: id))
+            #expect(after.tick.volume > before.tick.volume)
+            #expect(after.tick.volume == before.tick.volume + after.tick.lastQuantity)
+            #expect(after.open == before.open)
+            #expect(restarted.openBar(instrumentID: id, timeframe: .day)?.volume == after.tick.volume)
         }
     }
 }

@@ -190,9 +190,8 @@ public final class MarketDataHub: Sendable {
     public func closeDueBars(nowSeconds: Int64) {
         state.withLock { state in
             var closed: [Bar] = []
-            for id in state.instruments.keys {
-                guard let due = state.instruments[id]?.bars.closeBars(endingAtOrBefore: nowSeconds), !due.isEmpty else { continue }
-                closed.append(contentsOf: due)
+            for index in state.instruments.indices {
+                closed.append(contentsOf: state.instruments.values[index].bars.closeBars(endingAtOrBefore: nowSeconds))
             }
             guard !closed.isEmpty else { return }
             state.statistics.barsClosed += Int64(closed.count)

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+public import Core
 
 /// Converts wall-clock time to the year fractions the pricing formulas take.
 ///
@@ -10,6 +11,14 @@ public enum OptionClock {
     public static let daysPerYear = 365.0
     /// Seconds in the pricing year: 365 × 86 400.
     public static let secondsPerYear = daysPerYear * 86_400
+
+    /// When contracts settle on their expiry date: 15:30 IST, the NSE close.
+    public static let settlementTime = TimeOfDay(minutes: 15 * 60 + 30)
+
+    /// The expiry instant of a contract expiring on `date` at `time` IST, in epoch seconds.
+    public static func expiryEpochSeconds(_ date: LocalDate, at time: TimeOfDay = settlementTime) -> Int64 {
+        Int64(date.daysSinceEpoch) * 86_400 + Int64(time.minutes * 60) - Int64(TradingCalendar.istOffsetSeconds)
+    }
 
     /// The time left until expiry, in years.
     ///

@@ -1,4 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// SplitMix64: a small, fast generator whose sequence depends only on its seed, so a simulated
 /// market replays identically (Swift's `SystemRandomNumberGenerator` cannot be seeded).

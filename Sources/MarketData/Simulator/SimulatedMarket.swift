@@ -75,26 +75,47 @@ public struct SimulatedMarket: Sendable {
     private(set) var spots: [Spot]
     private var stepCount: Int64 = 0
 
-    public init(seeds: [Seed], directory: InstrumentDirectory, calendar: TradingCalendar, configuration: Configuration = Configuration()) {
+    /// - Parameter quotes: the hub's quotes rebuilt from today's stored ticks after a restart. The
+    ///   market continues from them (price, the day's cumulative volume, open interest, previous
+    ///   close) so a restart neither moves prices back nor restarts the day's volume.
+    public init(
+        seeds: [Seed], directory: InstrumentDirectory, calendar: TradingCalendar, configuration: Configuration = Configuration(),
+        resumingFrom quotes: [Int64: Quote] = [:]
+    ) {
         self.configuration = configuration
         self.calendar = calendar
         spots = seeds.sorted { $0.instrument.id < $1.instrument.id }.map { seed in
             var generator = SeededGenerator(seed: configuration.seed, key: seed.instrument.key)
             let derivatives = directory.derivatives(ofSpot: seed.instrument).sorted { $0.id < $1.id }.map { instrument in
-                Derivative(
+                var derivative = Derivative(
                     instrument: instrument, expirySeconds: Self.expirySeconds(instrument.expiry),
                     openInterest: instrument.lotSize * Int64.random(in: 1_000...50_000, using: &generator))
+                if let quote = quotes[instrument.id] {
+                    derivative.lastPrice = quote.lastPrice
+                    derivative.volume = quote.tick.volume
+                    derivative.previousClose = quote.previousClose
+                    if quote.tick.openInterest > 0 { derivative.openInterest = quote.tick.openInterest }
+                }
+                return derivative
             }
-            return Spot(
-                instrument: seed.instrument, price: seed.instrument.roundedToTick(seed.price), volatility: seed.annualVolatility,
-                generator: generator, previousClose: seed.instrument.roundedToTick(seed.price), derivatives: derivatives)
+            let price = seed.instrument.roundedToTick(seed.price)
+            var spot = Spot(
+                instrument: seed.instrument, price: price, volatility: seed.annualVolatility, generator: generator, previousClose: price,
+                derivatives: derivatives)
+            if let quote = quotes[seed.instrument.id] {
+                spot.price = quote.lastPrice
+                spot.volume = quote.tick.volume
+                spot.tradingDate = quote.tradingDate
+                if quote.previousClose > 0 { spot.previousClose = quote.previousClose }
+            }
+            return spot
         }
     }
 
     /// Contracts expire at 15:30 IST on their expiry date.
     static func expirySeconds(_ expiry: LocalDate?) -> Int64 {
         guard let expiry else { return 0 }
-        return Int64(expiry.daysSinceEpoch) * 86_400 + (15 * 3600 + 30 * 60) - Int64(TradingCalendar.istOffsetSeconds)
+        return OptionClock.expiryEpochSeconds(expiry)
     }
 
     /// The number of cash instruments and derivatives simulated.
@@ -139,10 +160,14 @@ public struct SimulatedMarket: Sendable {
             }
             ticks.append(tick)
             for slot in spots[index].derivatives.indices where spots[index].derivatives[slot].expirySeconds > nowNanos / 1_000_000_000 {
+                // Priced like a step, but nothing traded: the day's volume and open interest stay.
+                let before = spots[index].derivatives[slot]
                 var derivativeTick = Self.tick(forDerivative: slot, of: &spots[index], nowNanos: nowNanos, configuration: configuration)
+                spots[index].derivatives[slot].volume = before.volume
+                spots[index].derivatives[slot].openInterest = before.openInterest
                 derivativeTick.lastQuantity = 0
-                derivativeTick.volume = 0
-                spots[index].derivatives[slot].volume = 0
+                derivativeTick.volume = before.volume
+                derivativeTick.openInterest = before.openInterest
                 ticks.append(derivativeTick)
             }
         }

@@ -29,7 +29,6 @@ public final class UpstreamFeed: Feed {
 
     private struct Counters {
         var published: Int64 = 0
-        var rejected: Int64 = 0
         var lastTickNanos: Int64 = 0
         /// Last (time, price, volume) published per instrument: a reconnect's snapshot of a tick
         /// already seen is not published twice.
@@ -218,16 +217,14 @@ public final class UpstreamFeed: Feed {
         for try await message in inbound.messages(maxSize: 1 << 20) {
             guard case .text(let text) = message else { continue }
             let nowNanos = hub.clock.nowNanos()
-            let (parsed, instrumentID) = UpstreamTickParser.parse(text, directory: hub.directory, nowNanos: nowNanos)
+            let parsed = UpstreamTickParser.parse(text, directory: hub.directory, nowNanos: nowNanos)
             switch parsed {
             case .tick(let exchange, let symbol, let tick):
                 guard authenticated else { continue }
-                if publishIfNew(tick, to: hub) {
-                    let now = now
-                    machine.withLock {
-                        $0.tickReceived(.init(exchange: exchange, symbol: symbol), generation: generation, now: now)
-                    }
-                }
+                publishIfNew(tick, to: hub)
+                // A repeated tick still shows the connection is alive.
+                let now = now
+                machine.withLock { $0.tickReceived(.init(exchange: exchange, symbol: symbol), generation: generation, now: now) }
             case .other(let type, let status):
                 if type == "auth" {
                     guard status == "success" else { throw UpstreamError("the upstream refused the API key") }
@@ -237,13 +234,14 @@ public final class UpstreamFeed: Feed {
                     throw UpstreamError("the upstream refused the API key")
                 }
             case .invalid:
-                if instrumentID != nil { counters.withLock { $0.rejected += 1 } }
+                // Unknown symbols and non-positive prices: the hub keeps the last good price.
+                continue
             }
         }
     }
 
     /// Publishes `tick` unless it repeats or predates what this instrument last published.
-    private func publishIfNew(_ tick: Tick, to hub: MarketDataHub) -> Bool {
+    private func publishIfNew(_ tick: Tick, to hub: MarketDataHub) {
         let fresh = counters.withLock { counters -> Bool in
             if let (time, price, volume) = counters.last[tick.instrumentID] {
                 if tick.timestampNanos < time { return false }
@@ -252,13 +250,12 @@ public final class UpstreamFeed: Feed {
             counters.last[tick.instrumentID] = (tick.timestampNanos, tick.lastPrice, tick.volume)
             return true
         }
-        guard fresh else { return true }
+        guard fresh else { return }
         let accepted = hub.publish([tick])
         counters.withLock {
             $0.published += Int64(accepted)
             $0.lastTickNanos = max($0.lastTickNanos, tick.timestampNanos)
         }
-        return true
     }
 
     public func status() -> FeedStatus {

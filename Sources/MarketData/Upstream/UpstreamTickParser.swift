@@ -13,15 +13,15 @@ enum UpstreamTickParser {
         case invalid
     }
 
-    static func parse(_ text: String, directory: InstrumentDirectory, nowNanos: Int64) -> (Parsed, instrumentID: Int64?) {
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] else { return (.invalid, nil) }
-        guard let type = object["type"] as? String else { return (.other(type: "", status: object["status"] as? String), nil) }
-        guard type == "market_data" else { return (.other(type: type, status: object["status"] as? String), nil) }
+    static func parse(_ text: String, directory: InstrumentDirectory, nowNanos: Int64) -> Parsed {
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] else { return .invalid }
+        guard let type = object["type"] as? String else { return .other(type: "", status: object["status"] as? String) }
+        guard type == "market_data" else { return .other(type: type, status: object["status"] as? String) }
         guard let symbol = object["symbol"] as? String, let exchange = object["exchange"] as? String,
             let data = object["data"] as? [String: Any], let instrument = directory.instrument(symbol: symbol, exchange: exchange)
-        else { return (.invalid, nil) }
+        else { return .invalid }
         let price = number(data["ltp"])
-        guard price.isFinite, price > 0 else { return (.invalid, instrument.id) }
+        guard price.isFinite, price > 0 else { return .invalid }
         let millis = Int64(number(data["timestamp"] ?? data["ltt"]))
         var tick = Tick(
             instrumentID: instrument.id, timestampNanos: millis > 0 ? millis * 1_000_000 : nowNanos, lastPrice: price,
@@ -38,7 +38,7 @@ enum UpstreamTickParser {
                 if tick.ask == 0, let best = asks.first { (tick.ask, tick.askQuantity) = (best.price, best.quantity) }
             }
         }
-        return (.tick(exchange: instrument.exchange.rawValue, symbol: instrument.symbol, tick), instrument.id)
+        return .tick(exchange: instrument.exchange.rawValue, symbol: instrument.symbol, tick)
     }
 
     private static func levels(_ value: Any?) -> [DepthLevel] {

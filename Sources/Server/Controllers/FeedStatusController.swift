@@ -16,13 +16,14 @@ struct FeedStatusController: Sendable {
 
     func register(on routes: APIv1Routes) {
         routes.post("websocket/status") { request, _ in
-            let body = try await authenticated(request)
+            let body = try await authenticator.authenticatedBody(of: request, limit: maxBodyBytes)
             try body.rejectUnknownFields(allowed: [])
             let hub = service.hub
             let statistics = hub.statistics
             let storage = hub.persister.statistics
             let feed = service.feed?.status() ?? FeedStatus(kind: "none", state: .stopped, message: "no feed configured")
             let counts = socket.fanout.counts
+            let boundPort = socket.boundPort.load(ordering: .relaxed)
             var data: [String: JSONValue] = [
                 "feed": .string(feed.kind), "state": .string(feed.state.rawValue), "message": .string(feed.message),
                 "connected": .bool([.running, .connected].contains(feed.state)),
@@ -32,14 +33,14 @@ struct FeedStatusController: Sendable {
                 "ticks_not_stored": .integer(storage.ticksDropped), "bars_stored": .integer(storage.barsWritten),
                 "clients": .integer(Int64(socket.connectionCount)), "subscribed_symbols": .integer(Int64(counts.instruments)),
                 "subscriptions": .integer(Int64(counts.subscriptions)), "messages_queued": .integer(socket.fanout.delivered.load(ordering: .relaxed)),
-                "websocket_port": .integer(Int64(webSocketPort)),
+                "websocket_port": .integer(Int64(boundPort > 0 ? boundPort : webSocketPort)),
             ]
             data["account"] = feed.account.map(JSONValue.string) ?? .null
             data["last_tick_ts"] = statistics.lastTickNanos > 0 ? .integer(statistics.lastTickNanos / 1_000_000) : .null
             return try JSONResponse.make(JSONValue.object(["status": .string("success"), "data": .object(data)]))
         }
         routes.post("websocket/subscriptions") { request, _ in
-            let body = try await authenticated(request)
+            let body = try await authenticator.authenticatedBody(of: request, limit: maxBodyBytes)
             try body.rejectUnknownFields(allowed: [])
             let directory = service.hub.directory
             let union = service.hub.demand.union
@@ -60,7 +61,7 @@ struct FeedStatusController: Sendable {
                 ]))
         }
         routes.post("websocket/latest-ticks") { request, _ in
-            let body = try await authenticated(request)
+            let body = try await authenticator.authenticatedBody(of: request, limit: maxBodyBytes)
             try body.rejectUnknownFields(allowed: ["limit"])
             let limit = try body.optionalInteger("limit", in: 1...5_000) ?? 100
             let directory = service.hub.directory
@@ -77,11 +78,6 @@ struct FeedStatusController: Sendable {
         }
     }
 
-    private func authenticated(_ request: Request) async throws -> APIRequestBody {
-        let body = try await APIRequestBody.read(request, limit: maxBodyBytes)
-        _ = try await authenticator.authenticate(try body.apiKey())
-        return body
-    }
 }
 
 extension JSONValue {

@@ -18,12 +18,6 @@ struct HistoryQuery: Sendable {
         }
     }
 
-    init(interval: HistoryInterval, startDate: LocalDate, endDate: LocalDate) {
-        self.interval = interval
-        self.startDate = startDate
-        self.endDate = endDate
-    }
-
     init(_ body: APIRequestBody) throws {
         let intervalText = try body.requiredString("interval", maxLength: 8)
         guard let interval = HistoryInterval(rawValue: intervalText) else {
@@ -34,16 +28,19 @@ struct HistoryQuery: Sendable {
         if let source = try body.optionalString("source", maxLength: 8), !["api", "db"].contains(source) {
             throw APIError.invalidField("source", "Must be one of: api, db.")
         }
-        try self.init(interval: interval, startDate: start, endDate: end, checked: ())
+        try self.init(interval: interval, startDate: start, endDate: end)
     }
 
-    init(interval: HistoryInterval, startDate: LocalDate, endDate: LocalDate, checked: Void) throws {
+    /// - Throws: 400 naming `end_date` for a reversed or too long range.
+    init(interval: HistoryInterval, startDate: LocalDate, endDate: LocalDate) throws {
         guard startDate <= endDate else { throw APIError.invalidField("end_date", "Must not be before start_date.") }
         let maximum = Self.maximumDays(for: interval)
         guard endDate.daysSinceEpoch - startDate.daysSinceEpoch < maximum else {
             throw APIError.invalidField("end_date", "At most \(maximum) days per request at interval \(interval.rawValue).")
         }
-        self.init(interval: interval, startDate: startDate, endDate: endDate)
+        self.interval = interval
+        self.startDate = startDate
+        self.endDate = endDate
     }
 
     private static func date(_ body: APIRequestBody, _ field: String) throws -> LocalDate {

@@ -19,13 +19,13 @@ struct MarketDataController: Sendable {
 
     func register(on routes: APIv1Routes) {
         routes.post("quotes") { request, _ in
-            let body = try await authenticated(request)
+            let body = try await authenticator.authenticatedBody(of: request, limit: maxBodyBytes)
             try body.rejectUnknownFields(allowed: ["symbol", "exchange"])
             let instrument = try resolve(body)
             return try JSONResponse.make(JSONValue.object(["status": .string("success"), "data": quoteData(for: instrument)]))
         }
         routes.post("multiquotes") { request, _ in
-            let body = try await authenticated(request)
+            let body = try await authenticator.authenticatedBody(of: request, limit: maxBodyBytes)
             try body.rejectUnknownFields(allowed: ["symbols"])
             guard case .array(let items)? = body.fields["symbols"], !items.isEmpty else {
                 throw APIError.invalidField("symbols", "A list of {symbol, exchange} with at least one item is required.")
@@ -35,13 +35,13 @@ struct MarketDataController: Sendable {
             return try JSONResponse.make(JSONValue.object(["status": .string("success"), "results": .array(results)]))
         }
         routes.post("depth") { request, _ in
-            let body = try await authenticated(request)
+            let body = try await authenticator.authenticatedBody(of: request, limit: maxBodyBytes)
             try body.rejectUnknownFields(allowed: ["symbol", "exchange"])
             let instrument = try resolve(body)
             return try JSONResponse.make(JSONValue.object(["status": .string("success"), "data": depthData(for: instrument)]))
         }
         routes.post("intervals") { request, _ in
-            let body = try await authenticated(request)
+            let body = try await authenticator.authenticatedBody(of: request, limit: maxBodyBytes)
             try body.rejectUnknownFields(allowed: [])
             let groups = HistoryInterval.grouped
             func list(_ values: [String]) -> JSONValue { .array(values.map { .string($0) }) }
@@ -55,20 +55,13 @@ struct MarketDataController: Sendable {
                 ]))
         }
         routes.post("history") { request, _ in
-            let body = try await authenticated(request)
+            let body = try await authenticator.authenticatedBody(of: request, limit: maxBodyBytes)
             try body.rejectUnknownFields(allowed: ["symbol", "exchange", "interval", "start_date", "end_date", "source"])
             let instrument = try resolve(body)
             let query = try HistoryQuery(body)
             let bars = try await history.bars(instrument: instrument, query: query)
             return try JSONResponse.make(JSONValue.object(["status": .string("success"), "data": .array(bars.map(Self.barData))]))
         }
-    }
-
-    /// Reads the body and checks its key.
-    private func authenticated(_ request: Request) async throws -> APIRequestBody {
-        let body = try await APIRequestBody.read(request, limit: maxBodyBytes)
-        _ = try await authenticator.authenticate(try body.apiKey())
-        return body
     }
 
     private func resolve(_ body: APIRequestBody) throws -> Instrument {

@@ -39,7 +39,7 @@ struct OptionGreeksRequest {
                     throw APIError.validation("expiry_time", "Not a valid time: use HH:MM.")
                 }
                 return time
-            } ?? TimeOfDay(minutes: 15 * 60 + 30)
+            } ?? OptionClock.settlementTime
 
         let underlying: Instrument?
         if let name = try body.optionalString("underlying_symbol", error: APIError.validation) {
@@ -58,7 +58,7 @@ struct OptionGreeksRequest {
             throw APIError(.serviceUnavailable, message: "No price for \(symbol) yet")
         }
         nowSeconds = hub.clock.nowSeconds()
-        expirySeconds = Int64(expiry.daysSinceEpoch) * 86_400 + Int64(expiryTime.minutes * 60) - Int64(TradingCalendar.istOffsetSeconds)
+        expirySeconds = OptionClock.expiryEpochSeconds(expiry, at: expiryTime)
         years = OptionClock.yearsToExpiry(nowEpochSeconds: nowSeconds, expiryEpochSeconds: expirySeconds)
         if let given = try body.optionalDouble("forward_price", in: 0.000001...1e12, error: APIError.validation) {
             forward = given

@@ -19,8 +19,7 @@ struct OptionSeries {
     let hub: MarketDataHub
     let nowSeconds: Int64
 
-    /// Expiry at 15:30 IST, as the simulator and NSE settle.
-    var expirySeconds: Int64 { Int64(expiry.daysSinceEpoch) * 86_400 + 15 * 3600 + 30 * 60 - Int64(TradingCalendar.istOffsetSeconds) }
+    var expirySeconds: Int64 { OptionClock.expiryEpochSeconds(expiry) }
 
     var yearsToExpiry: Double { OptionClock.yearsToExpiry(nowEpochSeconds: nowSeconds, expiryEpochSeconds: expirySeconds) }
 

@@ -12,7 +12,7 @@ struct OptionsController: Sendable {
 
     func register(on routes: APIv1Routes) {
         routes.post("optionchain") { request, _ in
-            let body = try await authenticated(request)
+            let body = try await authenticator.authenticatedBody(of: request, limit: maxBodyBytes)
             try body.rejectUnknownFields(
                 allowed: ["underlying", "exchange", "expiry_date", "strike_count", "with_greeks", "interest_rate"], error: APIError.validation)
             let strikeCount = try body.optionalInteger("strike_count", in: 1...100, error: APIError.validation)
@@ -22,13 +22,13 @@ struct OptionsController: Sendable {
             return try JSONResponse.make(series.chainResponse(strikeCount: strikeCount, withGreeks: withGreeks, rate: rate))
         }
         routes.post("syntheticfuture") { request, _ in
-            let body = try await authenticated(request)
+            let body = try await authenticator.authenticatedBody(of: request, limit: maxBodyBytes)
             try body.rejectUnknownFields(allowed: ["underlying", "exchange", "expiry_date"], error: APIError.validation)
             let series = try OptionSeries(body, directory: hub.directory, hub: hub, expiryRequired: true)
             return try JSONResponse.make(series.syntheticFutureResponse())
         }
         routes.post("optiongreeks") { request, _ in
-            let body = try await authenticated(request)
+            let body = try await authenticator.authenticatedBody(of: request, limit: maxBodyBytes)
             try body.rejectUnknownFields(
                 allowed: ["symbol", "exchange", "interest_rate", "forward_price", "underlying_symbol", "underlying_exchange", "expiry_time"],
                 error: APIError.validation)
@@ -36,9 +36,4 @@ struct OptionsController: Sendable {
         }
     }
 
-    private func authenticated(_ request: Request) async throws -> APIRequestBody {
-        let body = try await APIRequestBody.read(request, limit: maxBodyBytes)
-        _ = try await authenticator.authenticate(try body.apiKey())
-        return body
-    }
 }

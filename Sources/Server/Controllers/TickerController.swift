@@ -31,7 +31,7 @@ struct TickerController: Sendable {
             let today = LocalDate(secondsSinceEpoch: hub.clock.nowSeconds(), utcOffsetSeconds: TradingCalendar.istOffsetSeconds)
             let end = try date(parameters["to"].map(String.init), field: "to") ?? today
             let start = try date(parameters["from"].map(String.init), field: "from") ?? end.adding(days: interval.isIntraday ? -5 : -365)
-            let query = try HistoryQuery(interval: interval, startDate: start, endDate: end, checked: ())
+            let query = try HistoryQuery(interval: interval, startDate: start, endDate: end)
             let bars = try await history.bars(instrument: instrument, query: query)
 
             switch parameters["format"].map(String.init) ?? "json" {

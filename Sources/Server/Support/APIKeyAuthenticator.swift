@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import Cryptography
+import Hummingbird
 import Logging
 import Schema
 import Synchronization
@@ -38,5 +39,12 @@ final class APIKeyAuthenticator: Sendable {
             }
         }
         return principal
+    }
+
+    /// Reads an OpenAlgo-style request body (size-limited JSON object) and checks its `apikey`.
+    func authenticatedBody(of request: Request, limit: Int) async throws -> APIRequestBody {
+        let body = try await APIRequestBody.read(request, limit: limit)
+        _ = try await authenticate(try body.apiKey())
+        return body
     }
 }

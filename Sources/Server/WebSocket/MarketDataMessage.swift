@@ -40,12 +40,12 @@ enum MarketDataMessage {
             json.field("volume", tick.volume)
             json.field("last_trade_quantity", tick.lastQuantity)
             json.field("last_quantity", tick.lastQuantity)
-            json.field("average_price", rounded(quote.averagePrice))
-            json.field("avg_trade_price", rounded(quote.averagePrice))
-            json.field("change", rounded(quote.change))
-            json.field("change_percent", rounded(quote.changePercent))
-            json.field("price_change", rounded(quote.change))
-            json.field("price_change_percent", rounded(quote.changePercent))
+            json.field("average_price", rounded(quote.averagePrice, 2))
+            json.field("avg_trade_price", rounded(quote.averagePrice, 2))
+            json.field("change", rounded(quote.change, 2))
+            json.field("change_percent", rounded(quote.changePercent, 2))
+            json.field("price_change", rounded(quote.change, 2))
+            json.field("price_change_percent", rounded(quote.changePercent, 2))
             json.field("oi", tick.openInterest)
             json.field("bid", tick.bid)
             json.field("ask", tick.ask)
@@ -80,7 +80,6 @@ enum MarketDataMessage {
         json.raw("]")
     }
 
-    static func rounded(_ value: Double) -> Double { (value * 100).rounded() / 100 }
 }
 
 /// A minimal JSON text builder over a `ByteBuffer`.

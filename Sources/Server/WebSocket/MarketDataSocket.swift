@@ -27,6 +27,8 @@ final class MarketDataSocket: Sendable {
     let authenticator: APIKeyAuthenticator
     private let logger: Logger
     private let nextSessionID = Atomic<UInt64>(0)
+    /// The OpenAlgo port once its listener is bound (it may have been asked for as port 0).
+    let boundPort = Atomic<Int>(0)
     private let sessions = Mutex<[UInt64: FeedSession]>([:])
 
     init(hub: MarketDataHub, authenticator: APIKeyAuthenticator, logger: Logger) {
