@@ -1,4 +1,7 @@
-// RealAlgo browser app (placeholder): shows the server's health. Plain ES module, no dependencies.
+// RealAlgo browser app: the server's health, and a live price over the market-data WebSocket.
+// Plain ES modules, no dependencies, no build step.
+import { mountLivePrice } from './live-price.js';
+
 const field = (id) => document.getElementById(id);
 
 async function refreshHealth() {
@@ -19,3 +22,5 @@ async function refreshHealth() {
 
 refreshHealth();
 setInterval(refreshHealth, 5000);
+
+mountLivePrice(document.getElementById('live'));
