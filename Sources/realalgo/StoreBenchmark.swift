@@ -84,7 +84,7 @@ struct StoreBenchmark: AsyncParsableCommand {
         report.print(json: json)
     }
 
-    private static func freshHub(at folder: URL, durability: Store.Durability) async throws -> (store: Store, accountID: Int64) {
+    static func freshHub(at folder: URL, durability: Store.Durability = .normal) async throws -> (store: Store, accountID: Int64) {
         let directory = DataDirectory(path: folder.path)
         try directory.create()
         var options = Store.Options()

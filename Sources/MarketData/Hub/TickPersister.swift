@@ -54,7 +54,8 @@ public final class TickPersister: Sendable {
         pending.withLock { pending in
             let room = max(0, configuration.maximumPendingRows - pending.ticks.count)
             let accepted = min(room, ticks.count)
-            pending.ticks.reserveCapacity(pending.ticks.count + accepted)
+            // No reserveCapacity(count + accepted) here: reserving the exact size on every call
+            // defeats the array's geometric growth and copies the whole backlog per batch.
             for tick in ticks.prefix(accepted) { pending.ticks.append(Self.row(tick)) }
             let dropped = ticks.count - accepted
             pending.statistics.ticksDropped += Int64(dropped)

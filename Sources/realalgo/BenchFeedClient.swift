@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: Apache-2.0
+import Foundation
+import NIOCore
+
+/// What the clients on one event loop measured. Only that loop's thread touches it while the run
+/// lasts (every handler on the loop shares it); the benchmark reads it on the loop afterwards.
+final class BenchFeedRecorder: @unchecked Sendable {
+    var histogram = LatencyHistogram()
+    /// `market_data` messages received, including the ones published before the measured window.
+    var messages: UInt64 = 0
+    /// Connections the server closed, by close code (1008 is the slow-client close).
+    var closes: [UInt16: Int] = [:]
+    /// Only ticks published from this monotonic microsecond on are measured (after warm-up).
+    var measureFromMicros = Int.max
+    var measureUntilMicros = Int.max
+}
+
+/// A deliberately small WebSocket client for the fan-out benchmark: it speaks just enough of RFC
+/// 6455 to upgrade, authenticate, subscribe and read frames, so the client side costs as little
+/// CPU as possible on a machine the server shares. A general client (with its per-frame async
+/// iteration) would measure itself more than the server.
+///
+/// The benchmark publishes ticks whose last price is the monotonic microsecond at which they were
+/// published; the client reads `"ltp":` and records now minus that as the tick-to-client latency.
+final class BenchFeedClientHandler: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private enum Phase {
+        case upgrading, authenticating, subscribing, streaming, closed
+    }
+
+    private let host: String
+    private let apiKey: String
+    private let subscribeMessage: String
+    private let recorder: BenchFeedRecorder
+    /// Succeeds once the subscription is confirmed; fails if the server refuses or hangs up.
+    let ready: EventLoopPromise<Void>
+    private var phase = Phase.upgrading
+    private var pending: ByteBuffer?
+
+    init(host: String, apiKey: String, symbols: [(symbol: String, exchange: String)], recorder: BenchFeedRecorder, ready: EventLoopPromise<Void>) {
+        self.host = host
+        self.apiKey = apiKey
+        self.recorder = recorder
+        self.ready = ready
+        let list = symbols.map { "{\"symbol\":\"\($0.symbol)\",\"exchange\":\"\($0.exchange)\"}" }.joined(separator: ",")
+        subscribeMessage = "{\"action\":\"subscribe\",\"mode\":1,\"symbols\":[\(list)]}"
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        let request =
+            "GET / HTTP/1.1\r\nHost: \(host)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            + "Sec-WebSocket-Key: UmVhbEFsZ29CZW5jaDEyMw==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(string: request)), promise: nil)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var incoming = unwrapInboundIn(data)
+        if pending == nil {
+            pending = incoming
+        } else {
+            pending?.writeBuffer(&incoming)
+        }
+        guard var buffer = pending else { return }
+        if phase == .upgrading {
+            guard let end = buffer.readableBytesView.firstRange(of: Array("\r\n\r\n".utf8)) else { return }
+            let headerLength = end.upperBound - buffer.readerIndex
+            let header = buffer.readString(length: headerLength) ?? ""
+            guard header.hasPrefix("HTTP/1.1 101") else {
+                fail(context, "upgrade refused: \(header.prefix(60))")
+                return
+            }
+            phase = .authenticating
+            send(context, text: "{\"action\":\"authenticate\",\"api_key\":\"\(apiKey)\"}")
+        }
+        while let frame = Self.nextFrame(&buffer) {
+            handle(context, opcode: frame.opcode, payload: frame.payload)
+        }
+        buffer.discardReadBytes()
+        pending = buffer
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if phase != .streaming { ready.fail(ChannelError.ioOnClosedChannel) }
+        phase = .closed
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        ready.fail(error)
+        context.close(promise: nil)
+    }
+
+    private func handle(_ context: ChannelHandlerContext, opcode: UInt8, payload: ByteBuffer) {
+        switch opcode {
+        case 0x1:
+            handleText(context, payload)
+        case 0x8:
+            var payload = payload
+            let code = payload.readInteger(as: UInt16.self) ?? 1005
+            recorder.closes[code, default: 0] += 1
+            phase = .closed
+            context.close(promise: nil)
+        case 0x9:
+            send(context, opcode: 0xA, payload: Array(payload.readableBytesView))
+        default:
+            break
+        }
+    }
+
+    private func handleText(_ context: ChannelHandlerContext, _ payload: ByteBuffer) {
+        let bytes = payload.readableBytesView
+        switch phase {
+        case .streaming:
+            guard let price = Self.integerField(in: bytes, after: Self.ltpKey) else { return }
+            recorder.messages += 1
+            if price >= recorder.measureFromMicros, price < recorder.measureUntilMicros {
+                recorder.histogram.record(micros: monotonicMicros() - price)
+            }
+        case .authenticating:
+            guard bytes.firstRange(of: Self.successMarker) != nil else {
+                fail(context, "authentication refused: \(String(buffer: payload).prefix(200))")
+                return
+            }
+            phase = .subscribing
+            send(context, text: subscribeMessage)
+        case .subscribing:
+            // Snapshots of the subscribed symbols may follow the reply; only the reply matters here.
+            guard bytes.firstRange(of: Self.subscribeReplyMarker) != nil else { return }
+            guard bytes.firstRange(of: Self.successMarker) != nil || bytes.firstRange(of: Self.partialMarker) != nil else {
+                fail(context, "subscribe refused: \(String(buffer: payload).prefix(200))")
+                return
+            }
+            phase = .streaming
+            ready.succeed()
+        case .upgrading, .closed:
+            break
+        }
+    }
+
+    private func fail(_ context: ChannelHandlerContext, _ message: String) {
+        phase = .closed
+        ready.fail(BenchFeedClientError(message: message))
+        context.close(promise: nil)
+    }
+
+    private func send(_ context: ChannelHandlerContext, text: String) {
+        send(context, opcode: 0x1, payload: Array(text.utf8))
+    }
+
+    /// Writes one masked frame, as RFC 6455 requires of a client.
+    private func send(_ context: ChannelHandlerContext, opcode: UInt8, payload: [UInt8]) {
+        var frame = context.channel.allocator.buffer(capacity: payload.count + 14)
+        frame.writeInteger(0x80 | opcode)
+        switch payload.count {
+        case ..<126:
+            frame.writeInteger(UInt8(0x80 | payload.count))
+        case ..<65_536:
+            frame.writeInteger(UInt8(0x80 | 126))
+            frame.writeInteger(UInt16(payload.count))
+        default:
+            frame.writeInteger(UInt8(0x80 | 127))
+            frame.writeInteger(UInt64(payload.count))
+        }
+        let mask: [UInt8] = [0x5A, 0xC3, 0x17, 0x9E]
+        frame.writeBytes(mask)
+        frame.writeBytes(payload.enumerated().map { $0.element ^ mask[$0.offset & 3] })
+        context.writeAndFlush(wrapOutboundOut(frame), promise: nil)
+    }
+
+    /// Reads one complete server frame (unmasked) from `buffer`, or nil when more bytes are needed.
+    static func nextFrame(_ buffer: inout ByteBuffer) -> (opcode: UInt8, payload: ByteBuffer)? {
+        let start = buffer.readerIndex
+        guard let first = buffer.getInteger(at: start, as: UInt8.self), let second = buffer.getInteger(at: start + 1, as: UInt8.self) else {
+            return nil
+        }
+        var headerLength = 2
+        var length = Int(second & 0x7F)
+        if length == 126 {
+            guard let extended = buffer.getInteger(at: start + 2, as: UInt16.self) else { return nil }
+            length = Int(extended)
+            headerLength = 4
+        } else if length == 127 {
+            guard let extended = buffer.getInteger(at: start + 2, as: UInt64.self), extended < UInt64(Int32.max) else { return nil }
+            length = Int(extended)
+            headerLength = 10
+        }
+        guard buffer.readableBytes >= headerLength + length, let payload = buffer.getSlice(at: start + headerLength, length: length) else {
+            return nil
+        }
+        buffer.moveReaderIndex(forwardBy: headerLength + length)
+        return (first & 0x0F, payload)
+    }
+
+    /// The non-negative integer after `key` in `bytes` (`"ltp":1234`), or nil.
+    static func integerField(in bytes: ByteBufferView, after key: [UInt8]) -> Int? {
+        guard let range = bytes.firstRange(of: key) else { return nil }
+        var value = 0
+        var index = range.upperBound
+        var digits = 0
+        while index < bytes.endIndex, let digit = Optional(bytes[index]), digit >= 0x30, digit <= 0x39 {
+            value = value * 10 + Int(digit - 0x30)
+            digits += 1
+            index = bytes.index(after: index)
+        }
+        return digits > 0 ? value : nil
+    }
+
+    private static let ltpKey = Array("\"ltp\":".utf8)
+    private static let successMarker = Array("\"status\":\"success\"".utf8)
+    private static let partialMarker = Array("\"status\":\"partial\"".utf8)
+    private static let subscribeReplyMarker = Array("\"type\":\"subscribe\"".utf8)
+}
+
+struct BenchFeedClientError: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}
