@@ -3,6 +3,7 @@ public import Cryptography
 public import Hummingbird
 import HummingbirdWebSocket
 public import Logging
+import MarketData
 public import Prometheus
 public import Schema
 public import ServiceLifecycle
@@ -70,10 +71,15 @@ public func buildApplication(
     PingController(authenticator: authenticator, store: store, maxBodyBytes: bodyLimit).register(on: api)
 
     let webSocketRouter = Router(context: BasicWebSocketRequestContext.self)
+    var services: [any Service] = []
     if let marketData = dependencies.marketData, let socket = dependencies.marketDataSocket {
         let hub = marketData.hub
-        MarketDataController(authenticator: authenticator, hub: hub, history: HistoryService(store: store, hub: hub), maxBodyBytes: bodyLimit)
-            .register(on: api)
+        // An upstream feed streams only what is asked for: REST reads ask too.
+        let onDemand = OnDemandQuotes(hub: hub, streamsOnDemand: marketData.feed?.kind == "upstream")
+        MarketDataController(
+            authenticator: authenticator, hub: hub, onDemand: onDemand, history: HistoryService(store: store, hub: hub), maxBodyBytes: bodyLimit
+        )
+        .register(on: api)
         TickerController(authenticator: authenticator, hub: hub, history: HistoryService(store: store, hub: hub)).register(on: router)
         OptionsController(authenticator: authenticator, hub: hub, maxBodyBytes: bodyLimit).register(on: api)
         FeedStatusController(
@@ -83,12 +89,14 @@ public func buildApplication(
         webSocketRouter.ws("/ws") { inbound, outbound, context in
             await socket.handle(inbound: inbound, outbound: outbound, logger: context.logger)
         }
+        services.append(OrderUpdateStream(store: store, logger: logger) { socket.openSessions })
     }
 
     return Application(
         router: router,
         server: .http1WebSocketUpgrade(webSocketRouter: webSocketRouter, configuration: .init(ws: MarketDataSocket.serverConfiguration)),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "RealAlgo"),
+        services: services,
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
 }

@@ -9,6 +9,7 @@ import Schema
 struct MarketDataController: Sendable {
     let authenticator: APIKeyAuthenticator
     let hub: MarketDataHub
+    let onDemand: OnDemandQuotes
     let history: HistoryService
     let maxBodyBytes: Int
 
@@ -22,7 +23,7 @@ struct MarketDataController: Sendable {
             let body = try await authenticator.authenticatedBody(of: request, limit: maxBodyBytes)
             try body.rejectUnknownFields(allowed: ["symbol", "exchange"])
             let instrument = try resolve(body)
-            return try JSONResponse.make(JSONValue.object(["status": .string("success"), "data": quoteData(for: instrument)]))
+            return try JSONResponse.make(JSONValue.object(["status": .string("success"), "data": await quoteData(for: instrument)]))
         }
         routes.post("multiquotes") { request, _ in
             let body = try await authenticator.authenticatedBody(of: request, limit: maxBodyBytes)
@@ -31,14 +32,14 @@ struct MarketDataController: Sendable {
                 throw APIError.invalidField("symbols", "A list of {symbol, exchange} with at least one item is required.")
             }
             guard items.count <= 1_000 else { throw APIError.invalidField("symbols", "At most 1000 symbols per request.") }
-            let results: [JSONValue] = items.enumerated().map { index, item in multiquoteResult(item, index: index) }
+            let results = await multiquoteResults(items)
             return try JSONResponse.make(JSONValue.object(["status": .string("success"), "results": .array(results)]))
         }
         routes.post("depth") { request, _ in
             let body = try await authenticator.authenticatedBody(of: request, limit: maxBodyBytes)
             try body.rejectUnknownFields(allowed: ["symbol", "exchange"])
             let instrument = try resolve(body)
-            return try JSONResponse.make(JSONValue.object(["status": .string("success"), "data": depthData(for: instrument)]))
+            return try JSONResponse.make(JSONValue.object(["status": .string("success"), "data": await depthData(for: instrument)]))
         }
         routes.post("intervals") { request, _ in
             let body = try await authenticator.authenticatedBody(of: request, limit: maxBodyBytes)
@@ -80,21 +81,38 @@ struct MarketDataController: Sendable {
         return instrument
     }
 
-    private func multiquoteResult(_ item: JSONValue, index: Int) -> JSONValue {
-        guard case .object(let fields) = item, let symbol = fields["symbol"]?.stringValue, let exchange = fields["exchange"]?.stringValue
-        else {
-            return .object(["error": .string("symbols[\(index)] needs a symbol and an exchange")])
+    /// One result per item, in order: the quote, or an error naming what was wrong with the item.
+    /// Every known instrument is looked up at once, so a first request waits once, not per symbol.
+    private func multiquoteResults(_ items: [JSONValue]) async -> [JSONValue] {
+        let directory = hub.directory
+        var results: [[String: JSONValue]] = []
+        var instruments: [Instrument?] = []
+        for (index, item) in items.enumerated() {
+            guard case .object(let fields) = item, let symbol = fields["symbol"]?.stringValue, let exchange = fields["exchange"]?.stringValue
+            else {
+                results.append(["error": .string("symbols[\(index)] needs a symbol and an exchange")])
+                instruments.append(nil)
+                continue
+            }
+            var result: [String: JSONValue] = ["symbol": .string(symbol), "exchange": .string(exchange)]
+            do {
+                instruments.append(try Self.resolve(symbol: symbol, exchange: exchange.uppercased(), in: directory))
+            } catch {
+                result["error"] = (error as? APIError).map { Self.flatten($0.message) } ?? .string("\(error)")
+                instruments.append(nil)
+            }
+            results.append(result)
         }
-        var result: [String: JSONValue] = ["symbol": .string(symbol), "exchange": .string(exchange)]
-        do {
-            let instrument = try Self.resolve(symbol: symbol, exchange: exchange.uppercased(), in: hub.directory)
-            result["data"] = try quoteData(for: instrument)
-        } catch let error as APIError {
-            result["error"] = Self.flatten(error.message)
-        } catch {
-            result["error"] = .string("\(error)")
+        let quotes = await onDemand.quotes(instrumentIDs: instruments.compactMap { $0?.id }, mode: .quote)
+        for (index, instrument) in instruments.enumerated() {
+            guard let instrument else { continue }
+            if let quote = quotes[instrument.id] {
+                results[index]["data"] = Self.quoteData(quote)
+            } else {
+                results[index]["error"] = .string(Self.noDataMessage(instrument))
+            }
         }
-        return .object(result)
+        return results.map { .object($0) }
     }
 
     private static func flatten(_ message: JSONValue) -> JSONValue {
@@ -104,16 +122,24 @@ struct MarketDataController: Sendable {
         return .string("\(field): \(first)")
     }
 
-    /// The cached quote; 404 when the instrument has never ticked (a feed that has not started).
-    private func cachedQuote(_ instrument: Instrument) throws -> Quote {
-        guard let quote = hub.quote(instrumentID: instrument.id) else {
-            throw APIError(.notFound, message: "No market data yet for \(instrument.key): the feed has not sent a tick for it")
+    /// The latest quote; 404 when the instrument has never ticked (a feed that has not started,
+    /// or an upstream that sent nothing for it in time).
+    private func latestQuote(_ instrument: Instrument, mode: SubscriptionMode) async throws -> Quote {
+        guard let quote = await onDemand.quotes(instrumentIDs: [instrument.id], mode: mode)[instrument.id] else {
+            throw APIError(.notFound, message: Self.noDataMessage(instrument))
         }
         return quote
     }
 
-    private func quoteData(for instrument: Instrument) throws -> JSONValue {
-        let quote = try cachedQuote(instrument)
+    private static func noDataMessage(_ instrument: Instrument) -> String {
+        "No market data yet for \(instrument.key): the feed has not sent a tick for it"
+    }
+
+    private func quoteData(for instrument: Instrument) async throws -> JSONValue {
+        Self.quoteData(try await latestQuote(instrument, mode: .quote))
+    }
+
+    private static func quoteData(_ quote: Quote) -> JSONValue {
         let tick = quote.tick
         return .object([
             "open": .number(quote.open), "high": .number(quote.high), "low": .number(quote.low), "ltp": .number(tick.lastPrice),
@@ -122,8 +148,8 @@ struct MarketDataController: Sendable {
         ])
     }
 
-    private func depthData(for instrument: Instrument) throws -> JSONValue {
-        let quote = try cachedQuote(instrument)
+    private func depthData(for instrument: Instrument) async throws -> JSONValue {
+        let quote = try await latestQuote(instrument, mode: .depth)
         let tick = quote.tick
         func side(_ levels: [DepthLevel]) -> JSONValue {
             .array(
