@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+public import MarketData
 public import Schema
 
 /// Everything `serve` (and a test) decides about a running server. Built by the command line from
@@ -37,7 +38,8 @@ public struct MarketDataSettings: Sendable {
     public enum FeedKind: String, Sendable, CaseIterable {
         /// The built-in simulated market (the default: works with no broker account).
         case simulator
-        /// Ticks from a CSV file or from the hub at a chosen speed: not built yet; `serve` refuses it.
+        /// Ticks or bars from a CSV file, or the hub's stored ticks, at ×N or full speed on a
+        /// simulated clock (see ``MarketDataSettings/Replay``).
         case replay
         /// An OpenAlgo-compatible WebSocket feed from the hub's `openalgo` accounts, with failover.
         case upstream
@@ -54,6 +56,23 @@ public struct MarketDataSettings: Sendable {
     public var tickRetentionDays = 5
     /// Retention of 1s and 5s bars (minute bars and longer are kept).
     public var secondBarRetentionDays = 7
+    /// What `--feed replay` plays back, and how fast.
+    public var replay = Replay()
 
     public init() {}
+
+    /// The replay feed's settings: `--replay-file`, `--replay-from`, `--replay-to` and
+    /// `--replay-speed`.
+    public struct Replay: Sendable, Equatable {
+        /// A CSV file of ticks or bars; nil replays the hub's own stored ticks.
+        public var file: String?
+        /// The first time replayed (nanoseconds since the epoch); nil from the start of the data.
+        public var fromNanos: Int64?
+        /// The end, exclusive; nil through the end of the data.
+        public var untilNanos: Int64?
+        /// Real time (×1) unless told otherwise.
+        public var speed = ReplaySpeed.times(1)
+
+        public init() {}
+    }
 }

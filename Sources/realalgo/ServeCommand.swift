@@ -5,6 +5,7 @@ import Cryptography
 import Foundation
 import Logging
 import LuaBridge
+import MarketData
 import Metrics
 import Prometheus
 import Schema
@@ -50,8 +51,29 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("shutdown-grace"), help: "Seconds requests in flight get to finish after SIGTERM/SIGINT.")
     var shutdownGrace: Double = 10
 
-    @Option(help: ArgumentHelp("Market-data feed: simulator, upstream or none (env REALALGO_FEED).", valueName: "kind"))
+    @Option(help: ArgumentHelp("Market-data feed: simulator, replay, upstream or none (env REALALGO_FEED).", valueName: "kind"))
     var feed: MarketDataSettings.FeedKind?
+
+    @Option(
+        name: .customLong("replay-file"),
+        help: ArgumentHelp("CSV of ticks or bars for --feed replay (default: replay the hub's stored ticks).", valueName: "path"))
+    var replayFile: String?
+
+    @Option(
+        name: .customLong("replay-from"),
+        help: ArgumentHelp(
+            "Replay from this date or time: 2026-11-23, 2026-11-23T10:00:00+05:30, epoch seconds or ms (IST without an offset).", valueName: "time"))
+    var replayFrom: String?
+
+    @Option(
+        name: .customLong("replay-to"),
+        help: ArgumentHelp("Replay up to this time (exclusive); a date alone means through that day.", valueName: "time"))
+    var replayTo: String?
+
+    @Option(
+        name: .customLong("replay-speed"),
+        help: ArgumentHelp("Replay speed: a multiple of real time (1, 10, 0.5) or max (as fast as possible); default 1.", valueName: "N|max"))
+    var replaySpeed: String?
 
     @Option(name: .customLong("sim-seed"), help: "Seed of the simulated market (the same seed replays the same prices).")
     var simulatorSeed: UInt64?
@@ -108,8 +130,11 @@ struct ServeCommand: AsyncParsableCommand {
             }
             settings.feed = kind
         }
-        // Refused rather than silently running no feed: replay is not built yet.
-        guard settings.feed != .replay else { throw ValidationError("--feed replay is not available yet; use simulator, upstream or none") }
+        let replayFlags = [("--replay-file", replayFile), ("--replay-from", replayFrom), ("--replay-to", replayTo), ("--replay-speed", replaySpeed)]
+        if settings.feed != .replay, let flag = replayFlags.first(where: { $0.1 != nil }) {
+            throw ValidationError("\(flag.0) needs --feed replay")
+        }
+        if settings.feed == .replay { settings.replay = try resolveReplay() }
         if let simulatorSeed { settings.simulatorSeed = simulatorSeed }
         if let milliseconds = simulatorIntervalMilliseconds {
             guard (10...60_000).contains(milliseconds) else { throw ValidationError("--sim-interval-ms must be between 10 and 60000") }
@@ -124,6 +149,44 @@ struct ServeCommand: AsyncParsableCommand {
             settings.tickRetentionDays = tickRetentionDays
         }
         return settings
+    }
+
+    /// `--replay-*`: the file must exist (its rows are checked when `serve` starts), the times
+    /// parse and are in order, and the speed is `max` or a sane multiple.
+    private func resolveReplay() throws -> MarketDataSettings.Replay {
+        var replay = MarketDataSettings.Replay()
+        if let replayFile {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: replayFile, isDirectory: &isDirectory) else {
+                throw ValidationError("the replay file \(replayFile) does not exist")
+            }
+            guard !isDirectory.boolValue else { throw ValidationError("the replay file \(replayFile) is a folder, not a CSV file") }
+            replay.file = replayFile
+        }
+        if let replayFrom {
+            guard let parsed = ReplayTimestamp.parse(replayFrom) else {
+                throw ValidationError("--replay-from \(replayFrom) is not a date or time: use \(ReplayTimestamp.expectedForms)")
+            }
+            replay.fromNanos = parsed.nanos
+        }
+        if let replayTo {
+            guard let parsed = ReplayTimestamp.parse(replayTo) else {
+                throw ValidationError("--replay-to \(replayTo) is not a date or time: use \(ReplayTimestamp.expectedForms)")
+            }
+            // A date alone means through the end of that day.
+            replay.untilNanos = parsed.isDateOnly ? parsed.nanos + 86_400 * 1_000_000_000 : parsed.nanos
+        }
+        if let from = replay.fromNanos, let until = replay.untilNanos, until <= from {
+            throw ValidationError("--replay-to must be later than --replay-from")
+        }
+        if let replaySpeed {
+            guard let speed = ReplaySpeed(parsing: replaySpeed) else {
+                throw ValidationError(
+                    "--replay-speed \(replaySpeed) must be max, or a multiple of real time from 0.001 to 1000000 such as 1, 10 or 0.5")
+            }
+            replay.speed = speed
+        }
+        return replay
     }
 
     func run() async throws {

@@ -14,8 +14,11 @@ public final class MarketDataHub: Sendable {
     public struct Configuration: Sendable {
         /// Build bars for ticks outside the calendar's sessions (a whole-day bar anchor).
         public var alwaysOpen = false
-        /// Store every tick (the bars are stored either way).
+        /// Store every tick.
         public var storeTicks = true
+        /// Store every closed bar. Off for a replay of the hub's own ticks, whose bars are stored
+        /// already (and would be overwritten by bars of a day that retention has trimmed).
+        public var storeBars = true
         /// How often queued ticks and bars are committed.
         public var flushInterval: Duration = .milliseconds(50)
         public var persister = TickPersister.Configuration()
@@ -133,7 +136,7 @@ public final class MarketDataHub: Sendable {
             }
             if !closed.isEmpty {
                 for listener in state.listeners { listener.marketDataHub(didClose: closed) }
-                persister.enqueue(closed)
+                if configuration.storeBars { persister.enqueue(closed) }
             }
             return accepted
         }
@@ -196,7 +199,7 @@ public final class MarketDataHub: Sendable {
             guard !closed.isEmpty else { return }
             state.statistics.barsClosed += Int64(closed.count)
             for listener in state.listeners { listener.marketDataHub(didClose: closed) }
-            persister.enqueue(closed)
+            if configuration.storeBars { persister.enqueue(closed) }
         }
     }
 
@@ -219,7 +222,7 @@ public final class MarketDataHub: Sendable {
             for tick in ticks where tick.isPublishable {
                 if Self.apply(tick, to: &state, closing: &closed) != nil { count += 1 }
             }
-            persister.enqueue(closed)
+            if configuration.storeBars { persister.enqueue(closed) }
             return count
         }
     }
