@@ -57,14 +57,21 @@ final class BenchFeedClientHandler: ChannelInboundHandler, @unchecked Sendable {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var incoming = unwrapInboundIn(data)
-        if pending == nil {
-            pending = incoming
+        // The held bytes are taken out of `pending` first so the buffer is uniquely referenced
+        // and appending to it never copies.
+        var buffer: ByteBuffer
+        if var held = pending {
+            pending = nil
+            held.writeBuffer(&incoming)
+            buffer = held
         } else {
-            pending?.writeBuffer(&incoming)
+            buffer = incoming
         }
-        guard var buffer = pending else { return }
         if phase == .upgrading {
-            guard let end = buffer.readableBytesView.firstRange(of: Array("\r\n\r\n".utf8)) else { return }
+            guard let end = buffer.readableBytesView.firstRange(of: Array("\r\n\r\n".utf8)) else {
+                pending = buffer
+                return
+            }
             let headerLength = end.upperBound - buffer.readerIndex
             let header = buffer.readString(length: headerLength) ?? ""
             guard header.hasPrefix("HTTP/1.1 101") else {
@@ -77,8 +84,10 @@ final class BenchFeedClientHandler: ChannelInboundHandler, @unchecked Sendable {
         while let frame = Self.nextFrame(&buffer) {
             handle(context, opcode: frame.opcode, payload: frame.payload)
         }
-        buffer.discardReadBytes()
-        pending = buffer
+        if buffer.readableBytes > 0 {
+            buffer.discardReadBytes()
+            pending = buffer
+        }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -109,26 +118,27 @@ final class BenchFeedClientHandler: ChannelInboundHandler, @unchecked Sendable {
     }
 
     private func handleText(_ context: ChannelHandlerContext, _ payload: ByteBuffer) {
-        let bytes = payload.readableBytesView
         switch phase {
         case .streaming:
-            guard let price = Self.integerField(in: bytes, after: Self.ltpKey) else { return }
+            guard let price = payload.withUnsafeReadableBytes({ Self.integerField(in: $0, after: Self.ltpKey) }) else { return }
             recorder.messages += 1
             if price >= recorder.measureFromMicros, price < recorder.measureUntilMicros {
                 recorder.histogram.record(micros: monotonicMicros() - price)
             }
         case .authenticating:
-            guard bytes.firstRange(of: Self.successMarker) != nil else {
-                fail(context, "authentication refused: \(String(buffer: payload).prefix(200))")
+            let text = String(buffer: payload)
+            guard text.contains(Self.successMarker) else {
+                fail(context, "authentication refused: \(text.prefix(200))")
                 return
             }
             phase = .subscribing
             send(context, text: subscribeMessage)
         case .subscribing:
             // Snapshots of the subscribed symbols may follow the reply; only the reply matters here.
-            guard bytes.firstRange(of: Self.subscribeReplyMarker) != nil else { return }
-            guard bytes.firstRange(of: Self.successMarker) != nil || bytes.firstRange(of: Self.partialMarker) != nil else {
-                fail(context, "subscribe refused: \(String(buffer: payload).prefix(200))")
+            let text = String(buffer: payload)
+            guard text.contains(Self.subscribeReplyMarker) else { return }
+            guard text.contains(Self.successMarker) || text.contains(Self.partialMarker) else {
+                fail(context, "subscribe refused: \(text.prefix(200))")
                 return
             }
             phase = .streaming
@@ -192,24 +202,33 @@ final class BenchFeedClientHandler: ChannelInboundHandler, @unchecked Sendable {
         return (first & 0x0F, payload)
     }
 
-    /// The non-negative integer after `key` in `bytes` (`"ltp":1234`), or nil.
-    static func integerField(in bytes: ByteBufferView, after key: [UInt8]) -> Int? {
-        guard let range = bytes.firstRange(of: key) else { return nil }
+    /// The non-negative integer after `key` in `bytes` (`"ltp":1234`), or nil. A plain byte scan
+    /// over raw memory, not a generic collection search: this runs once per delivered message on
+    /// the client's one thread.
+    static func integerField(in bytes: UnsafeRawBufferPointer, after key: [UInt8]) -> Int? {
+        guard let first = key.first, bytes.count > key.count else { return nil }
+        var start = 0
+        let lastStart = bytes.count - key.count
+        while start <= lastStart {
+            if bytes[start] == first, (1..<key.count).allSatisfy({ bytes[start + $0] == key[$0] }) { break }
+            start += 1
+        }
+        guard start <= lastStart else { return nil }
+        var index = start + key.count
         var value = 0
-        var index = range.upperBound
         var digits = 0
-        while index < bytes.endIndex, let digit = Optional(bytes[index]), digit >= 0x30, digit <= 0x39 {
-            value = value * 10 + Int(digit - 0x30)
+        while index < bytes.count, bytes[index] >= 0x30, bytes[index] <= 0x39 {
+            value = value * 10 + Int(bytes[index] - 0x30)
             digits += 1
-            index = bytes.index(after: index)
+            index += 1
         }
         return digits > 0 ? value : nil
     }
 
     private static let ltpKey = Array("\"ltp\":".utf8)
-    private static let successMarker = Array("\"status\":\"success\"".utf8)
-    private static let partialMarker = Array("\"status\":\"partial\"".utf8)
-    private static let subscribeReplyMarker = Array("\"type\":\"subscribe\"".utf8)
+    private static let successMarker = "\"status\":\"success\""
+    private static let partialMarker = "\"status\":\"partial\""
+    private static let subscribeReplyMarker = "\"type\":\"subscribe\""
 }
 
 struct BenchFeedClientError: Error, CustomStringConvertible {

@@ -12,9 +12,35 @@ public final class SubscriptionDemand: Sendable {
 
     private struct State {
         var owners: [UInt64: Wanted] = [:]
+        /// How many owners want each instrument at each mode (index = mode's raw value − 1), so a
+        /// change costs the size of that owner's set, not a pass over every owner: a thousand
+        /// clients subscribing a hundred symbols each would otherwise cost 10⁸ steps.
+        var counts: [Int64: [Int]] = [:]
         var union: Wanted = [:]
         var observers: [UInt64: @Sendable (Wanted) -> Void] = [:]
         var nextObserver: UInt64 = 0
+
+        mutating func count(_ wanted: Wanted, by step: Int, touching touched: inout Set<Int64>) {
+            for (id, mode) in wanted {
+                counts[id, default: [0, 0, 0]][mode.rawValue - 1] += step
+                touched.insert(id)
+            }
+        }
+
+        /// Recomputes the union for `ids`; true when it changed.
+        mutating func refresh(_ ids: Set<Int64>) -> Bool {
+            var changed = false
+            for id in ids {
+                let perMode = counts[id] ?? [0, 0, 0]
+                let highest = perMode.lastIndex { $0 > 0 }.flatMap { SubscriptionMode(rawValue: $0 + 1) }
+                if highest == nil { counts[id] = nil }
+                if union[id] != highest {
+                    union[id] = highest
+                    changed = true
+                }
+            }
+            return changed
+        }
     }
 
     private let state = Mutex(State())
@@ -24,14 +50,12 @@ public final class SubscriptionDemand: Sendable {
     /// Replaces everything `owner` wants; an empty set removes the owner.
     public func set(owner: UInt64, _ wanted: Wanted) {
         let changed: (Wanted, [@Sendable (Wanted) -> Void])? = state.withLock { state in
-            if wanted.isEmpty { state.owners[owner] = nil } else { state.owners[owner] = wanted }
-            var union: Wanted = [:]
-            for entries in state.owners.values {
-                for (id, mode) in entries { union[id] = max(union[id] ?? mode, mode) }
-            }
-            guard union != state.union else { return nil }
-            state.union = union
-            return (union, Array(state.observers.values))
+            var touched = Set<Int64>()
+            if let previous = state.owners[owner] { state.count(previous, by: -1, touching: &touched) }
+            state.count(wanted, by: 1, touching: &touched)
+            state.owners[owner] = wanted.isEmpty ? nil : wanted
+            guard state.refresh(touched) else { return nil }
+            return (state.union, Array(state.observers.values))
         }
         if let (union, observers) = changed {
             for observer in observers { observer(union) }
