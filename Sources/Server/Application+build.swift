@@ -70,7 +70,7 @@ public func buildApplication(
     let bodyLimit = configuration.maxRequestBodyBytes
     PingController(authenticator: authenticator, store: store, maxBodyBytes: bodyLimit).register(on: api)
 
-    let webSocketRouter = Router(context: BasicWebSocketRequestContext.self)
+    let webSocketRouter = Router(context: MarketDataRequestContext.self)
     var services: [any Service] = []
     if let marketData = dependencies.marketData, let socket = dependencies.marketDataSocket {
         let hub = marketData.hub
@@ -87,7 +87,7 @@ public func buildApplication(
         )
         .register(on: api)
         webSocketRouter.ws("/ws") { inbound, outbound, context in
-            await socket.handle(inbound: inbound, outbound: outbound, logger: context.logger)
+            await socket.handle(inbound: inbound, outbound: outbound, channel: context.requestContext.channel, logger: context.logger)
         }
         services.append(OrderUpdateStream(store: store, logger: logger) { socket.openSessions })
     }
@@ -111,9 +111,9 @@ public func buildMarketDataSocketServer(
     guard let socket = dependencies.marketDataSocket else { return nil }
     return Application(
         router: Router(context: AppRequestContext.self),
-        server: .http1WebSocketUpgrade(configuration: .init(ws: MarketDataSocket.serverConfiguration)) { _, _, _ in
+        server: .http1WebSocketUpgrade(configuration: .init(ws: MarketDataSocket.serverConfiguration)) { _, channel, _ in
             .upgrade([:]) { inbound, outbound, context in
-                await socket.handle(inbound: inbound, outbound: outbound, logger: context.logger)
+                await socket.handle(inbound: inbound, outbound: outbound, channel: channel, logger: context.logger)
             }
         },
         configuration: .init(address: .hostname(configuration.host, port: configuration.webSocketPort), serverName: "RealAlgo"),

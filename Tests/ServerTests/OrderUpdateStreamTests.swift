@@ -37,7 +37,7 @@ struct OrderUpdateStreamTests {
             }
             await stream.deliver(try #require(await iterator.next()))
 
-            let received = await Self.drain(subscribed)
+            let received = Self.drain(subscribed)
             #expect(received.count == 2)
             let placed = try #require(received.first)
             #expect(placed["type"] as? String == "order_update")
@@ -60,8 +60,8 @@ struct OrderUpdateStreamTests {
             #expect(filled["pending_quantity"] as? Int == 0)
             #expect(filled["average_price"] as? Double == 801.25)
 
-            #expect(await Self.drain(notSubscribed).isEmpty)
-            #expect(await Self.drain(otherUser).isEmpty)
+            #expect(Self.drain(notSubscribed).isEmpty)
+            #expect(Self.drain(otherUser).isEmpty)
         }
     }
 
@@ -84,7 +84,7 @@ struct OrderUpdateStreamTests {
             let transaction = try #require(await iterator.next())
             #expect(transaction.tables == ["accounts"])
             await stream.deliver(transaction)
-            #expect(await Self.drain(subscribed).isEmpty)
+            #expect(Self.drain(subscribed).isEmpty)
         }
     }
 
@@ -114,15 +114,9 @@ struct OrderUpdateStreamTests {
     }
 
     /// Every message queued to `session` so far, decoded.
-    private static func drain(_ session: FeedSession) async -> [[String: Any]] {
-        session.finish()
-        var messages: [[String: Any]] = []
-        for await item in session.stream {
-            guard case .message(let buffer) = item,
-                let object = try? JSONSerialization.jsonObject(with: Data(buffer.readableBytesView)) as? [String: Any]
-            else { continue }
-            messages.append(object)
+    private static func drain(_ session: FeedSession) -> [[String: Any]] {
+        session.takePending().compactMap { buffer in
+            try? JSONSerialization.jsonObject(with: Data(buffer.readableBytesView)) as? [String: Any]
         }
-        return messages
     }
 }

@@ -6,7 +6,8 @@ import Synchronization
 
 /// Delivers the hub's quotes to WebSocket clients: for each tick it finds the instrument's
 /// subscribers, encodes the message once per mode and queues the same buffer to every client at
-/// that mode. Clients whose queue is full are disconnected by their session, never waited for.
+/// that mode; then it schedules one drain per event loop for the clients it reached. Clients
+/// whose outbox is full are disconnected by their session, never waited for.
 final class FeedFanout: MarketDataListener {
     private struct Subscriber {
         let session: FeedSession
@@ -51,6 +52,7 @@ final class FeedFanout: MarketDataListener {
 
     func marketDataHub(didUpdate quotes: [Quote]) {
         var queued: Int64 = 0
+        var toDrain: [FeedSession] = []
         table.withLock { table in
             for quote in quotes {
                 guard let entry = table[quote.tick.instrumentID] else { continue }
@@ -64,10 +66,15 @@ final class FeedFanout: MarketDataListener {
                         buffer = MarketDataMessage.encode(quote, instrument: entry.instrument, mode: subscriber.mode)
                         encoded[slot] = buffer
                     }
-                    if subscriber.session.enqueue(buffer) { queued += 1 }
+                    if case .queued(let needsDrain) = subscriber.session.append(buffer) {
+                        queued += 1
+                        if needsDrain { toDrain.append(subscriber.session) }
+                    }
                 }
             }
         }
+        // One drain task per event loop for the whole batch, however many clients it reached.
+        if !toDrain.isEmpty { FeedSession.drainAll(toDrain) }
         if queued > 0 { delivered.add(queued, ordering: .relaxed) }
     }
 }

@@ -10,10 +10,11 @@ import Synchronization
 /// The OpenAlgo-compatible market-data WebSocket: one handler serves both port 8765 (any path,
 /// where the official client connects) and `/ws` on the main port (the browser app).
 ///
-/// Each connection runs three tasks: a reader (protocol messages), a writer (draining the
-/// session's bounded queue to the socket) and a closer (waiting for a close request: the
-/// authentication grace period running out, or a client too slow for its queue). The first to
-/// finish ends the connection.
+/// Each connection runs a reader task (protocol messages), a closer (waiting for a close
+/// request: the authentication grace period running out, or a client too slow for its outbox)
+/// and the authentication timer; the first to finish ends the connection. Outbound messages do
+/// not go through a task: ``FeedSession`` writes them to the connection's channel on its event
+/// loop, a batch at a time.
 final class MarketDataSocket: Sendable {
     /// OpenAlgo's `WS_AUTH_GRACE_SECONDS`.
     static let authenticationGrace: Duration = .seconds(15)
@@ -50,8 +51,10 @@ final class MarketDataSocket: Sendable {
     /// Every open session, for the status endpoints and order updates.
     var openSessions: [FeedSession] { sessions.withLock { Array($0.values) } }
 
-    func handle(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, logger: Logger) async {
-        let session = FeedSession(id: nextSessionID.add(1, ordering: .relaxed).newValue)
+    /// Serves one upgraded connection; `channel` is the connection's NIO channel, which the
+    /// session writes market data to directly.
+    func handle(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, channel: any Channel, logger: Logger) async {
+        let session = FeedSession(id: nextSessionID.add(1, ordering: .relaxed).newValue, channel: channel)
         sessions.withLock { $0[session.id] = session }
         let connection = FeedConnection(session: session, hub: hub, fanout: fanout, authenticator: authenticator)
         var logger = logger
@@ -70,18 +73,6 @@ final class MarketDataSocket: Sendable {
                     }
                 } catch {
                     session.close(code: 1009, reason: "Message too large or malformed frame")
-                }
-            }
-            group.addTask {
-                for await item in session.stream {
-                    guard !session.isClosing else { break }
-                    guard case .message(let buffer) = item else { continue }
-                    do {
-                        try await outbound.write(.custom(WebSocketFrame(fin: true, opcode: .text, data: buffer)))
-                        session.sent.add(1, ordering: .relaxed)
-                    } catch {
-                        break
-                    }
                 }
             }
             group.addTask {
