@@ -46,6 +46,7 @@ e2e: venv
 ## Benchmarks (release build); figures go to docs/BENCHMARKS.md.
 bench: release
 	./.build/release/realalgo bench store
+	./.build/release/realalgo bench feed
 
 clean:
 	rm -rf .build $(VENV)

@@ -35,6 +35,8 @@ public final class Store: Sendable {
         /// surfaces as an error instead of a hang.
         public var busyTimeout: Duration = .seconds(5)
         public var maximumReaders = 4
+        /// Page cache of the one writer connection, in KiB (readers keep SQLite's default).
+        public var writerCacheKiB = 65_536
 
         public init() {}
     }
@@ -98,6 +100,10 @@ public final class Store: Sendable {
             if !options.readOnly {
                 try pool.writeWithoutTransaction { db in
                     try db.execute(sql: "PRAGMA synchronous = \(options.durability == .full ? "FULL" : "NORMAL")")
+                    // A whole market's tick batch touches one leaf of ticks_by_instrument per
+                    // instrument; with SQLite's 2 MiB default those pages are re-read from the OS
+                    // on every commit (`bench feed`: +30 % sustained ticks at 64 MiB).
+                    try db.execute(sql: "PRAGMA cache_size = -\(options.writerCacheKiB)")
                 }
             }
             try pool.read { db in try checkOwnership(db, path: path) }

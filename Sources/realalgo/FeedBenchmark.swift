@@ -24,6 +24,9 @@ struct FeedBenchmark: AsyncParsableCommand {
 
     @Option(help: "Ticks for the hub throughput run (0 skips it).") var ticks = 2_000_000
     @Option(help: "Ticks per publish call in the throughput run, as a feed's socket reader batches them.") var batch = 1_000
+    @Option(
+        name: .customLong("rows-per-transaction"), help: "Tick rows per storage transaction in the throughput run (the hub's default unless given).")
+    var rowsPerTransaction: Int?
     @Option(help: "WebSocket clients in the fan-out run (0 skips it).") var clients = 1_000
     @Option(help: "Symbols each client subscribes to (LTP mode).") var symbols = 100
     @Option(help: "Distinct symbols the clients' subscriptions are spread over (default: --symbols, so every client holds the same ones).")
@@ -62,7 +65,8 @@ struct FeedBenchmark: AsyncParsableCommand {
         var report = BenchmarkReport(title: "RealAlgo bench feed — \(BenchmarkReport.buildKind)")
         report.notes.append("SQLite WAL in \(folder.path); \(ProcessInfo.processInfo.activeProcessorCount) cores")
         if ticks > 0 {
-            let figures = try await HubThroughputRun(ticks: ticks, batch: batch, logger: logger).measure(in: folder.appendingPathComponent("hub"))
+            let figures = try await HubThroughputRun(ticks: ticks, batch: batch, rowsPerTransaction: rowsPerTransaction, logger: logger).measure(
+                in: folder.appendingPathComponent("hub"))
             report.notes.append("hub: \(figures.instruments) instruments, \(ticks) ticks in batches of \(batch), all committed")
             report.add("hub_publish_ticks_per_s", "hub tick path (cache + bars + queue)", figures.publishPerSecond, unit: "ticks/s")
             report.add("hub_sustained_ticks_per_s", "hub sustained, until every tick is committed", figures.sustainedPerSecond, unit: "ticks/s")

@@ -21,6 +21,7 @@ struct HubThroughputRun {
 
     let ticks: Int
     let batch: Int
+    let rowsPerTransaction: Int?
     let logger: Logger
 
     func measure(in folder: URL) async throws -> Figures {
@@ -30,6 +31,7 @@ struct HubThroughputRun {
         guard !instruments.isEmpty else { throw BenchFeedClientError(message: "the seeded master has no instruments") }
         var configuration = MarketDataHub.Configuration()
         configuration.alwaysOpen = true
+        if let rowsPerTransaction { configuration.persister.rowsPerTransaction = rowsPerTransaction }
         let hub = MarketDataHub(
             store: store, directory: InstrumentDirectory(instruments), calendar: try await store.calendar.load(), configuration: configuration,
             logger: logger)

@@ -123,7 +123,10 @@ final class FeedSession: Sendable {
             return
         }
         guard channel.isWritable else {
-            channel.eventLoop.scheduleTask(in: Self.unwritableRetry) { self.drain() }
+            // A session closing for being slow stops looking; the connection is ending anyway.
+            if !outbox.withLock({ $0.isClosed }) {
+                channel.eventLoop.scheduleTask(in: Self.unwritableRetry) { self.drain() }
+            }
             return
         }
         let batch = outbox.withLock { outbox in
