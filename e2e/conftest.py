@@ -174,3 +174,21 @@ def server(data_dir, api_key):
     running = start_server(data_dir)
     yield running
     running.stop()
+
+
+def wait_until(condition, what, timeout=30, interval=0.05):
+    """Polls `condition` until it returns something truthy, and returns that. A failed assertion
+    inside it (say, no bars yet on a busy machine) counts as "not yet"; the last one is reported
+    if `timeout` seconds pass first."""
+    deadline = time.monotonic() + timeout
+    last_failure = None
+    while True:
+        try:
+            value = condition()
+        except AssertionError as failure:
+            value, last_failure = None, failure
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}; last failure: {last_failure}")
+        time.sleep(interval)

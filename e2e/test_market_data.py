@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from openalgo import api
 
-from conftest import MarketServer, http
+from conftest import MarketServer, http, wait_until
 
 IST = datetime.timezone(datetime.timedelta(hours=5, minutes=30))
 EQUITIES = ["RELIANCE", "INFY", "SBIN", "TCS"]
@@ -46,22 +46,6 @@ def client(market):
 
 
 # --- Helpers -------------------------------------------------------------------------------------
-
-def wait_until(condition, what, timeout=30, interval=0.1):
-    """Polls `condition` until it is truthy. A failed assertion inside it (say, no bars yet on a
-    busy machine) counts as "not yet"; the last one is reported if time runs out."""
-    deadline = time.monotonic() + timeout
-    last_failure = None
-    while True:
-        try:
-            value = condition()
-        except AssertionError as failure:
-            value, last_failure = None, failure
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}; last: {last_failure}")
-        time.sleep(interval)
 
 
 def ist_today():

@@ -20,7 +20,7 @@ import websockets
 from openalgo import api
 from websockets.sync.client import connect as ws_connect
 
-from conftest import MarketServer, http
+from conftest import MarketServer, http, wait_until
 
 IST = datetime.timezone(datetime.timedelta(hours=5, minutes=30))
 
@@ -48,16 +48,6 @@ def client(market):
 
 
 # --- Helpers -------------------------------------------------------------------------------------
-
-def wait_until(condition, what, timeout=10, interval=0.05):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(interval)
 
 
 class Recorder:

@@ -12,7 +12,7 @@ import time
 
 from websockets.sync.client import connect as ws_connect
 
-from conftest import create_user_with_key, http, run, start_server
+from conftest import create_user_with_key, http, run, start_server, wait_until
 
 IST = datetime.timezone(datetime.timedelta(hours=5, minutes=30))
 DAY = datetime.datetime(2026, 11, 20, 10, 0, tzinfo=IST)
@@ -30,17 +30,6 @@ def epoch_ms(seconds):
 def write_csv(path, rows, header="timestamp,symbol,exchange,ltp,volume"):
     path.write_text(header + "\n" + "".join(",".join(map(str, row)) + "\n" for row in rows))
     return path
-
-
-def wait_until(condition, what, timeout=30, interval=0.05):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(interval)
 
 
 def api(server, path, key, **body):

@@ -21,7 +21,7 @@ import urllib.parse
 
 import pytest
 
-from conftest import BINARY, PASSWORD, RunningServer, http, run, start_server
+from conftest import BINARY, PASSWORD, RunningServer, http, run, start_server, wait_until
 
 ALL_MODULES = ["broker", "market-data", "strategies"]
 EX_USAGE = 64  # what swift-argument-parser exits with for a usage (validation) error
@@ -38,18 +38,6 @@ def address(server):
     """(host, port) of a running server, from the URL it printed."""
     parts = urllib.parse.urlsplit(server.url)
     return parts.hostname, parts.port
-
-
-def wait_until(condition, what, timeout=20, interval=0.02):
-    """Polls `condition` until it returns something truthy, which it returns; fails after `timeout` s."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(interval)
 
 
 def accepts_connections(host, port):
@@ -272,8 +260,13 @@ def test_host_port_and_data_dir_come_from_the_environment_when_no_flag_is_given(
         assert (data / "realalgo.db").is_file()
         assert not (workdir / "data").exists()
         # The HTTP port and the market-data WebSocket port (REALALGO_WS_PORT=0: a free one), both on loopback.
-        listening = listening_addresses(server.process.pid)
-        assert ("127.0.0.1", port) in listening and len(listening) == 2
+        # `launch` returns at the HTTP line; the WebSocket listener may bind a moment later.
+        def both_listeners():
+            found = listening_addresses(server.process.pid)
+            return found if len(found) == 2 else None
+
+        listening = wait_until(both_listeners, "both listeners", timeout=10)
+        assert ("127.0.0.1", port) in listening
         assert {host for host, _ in listening} == {"127.0.0.1"}
         assert http("GET", f"http://127.0.0.1:{port}/health")[0] == 200
     finally:

@@ -1,3 +1,4 @@
+import Core
 // SPDX-License-Identifier: Apache-2.0
 public import Foundation
 package import GRDB
@@ -88,8 +89,7 @@ public final class Store: Sendable {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.readonly = options.readOnly
-        let timeout = options.busyTimeout.components
-        configuration.busyMode = .timeout(TimeInterval(timeout.seconds) + TimeInterval(timeout.attoseconds) / 1e18)
+        configuration.busyMode = .timeout(options.busyTimeout.inSeconds)
         configuration.maximumReaderCount = options.maximumReaders
         configuration.label = "realalgo"
         configuration.acceptsDoubleQuotedStringLiterals = false

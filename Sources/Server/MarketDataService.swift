@@ -125,9 +125,7 @@ public final class MarketDataService: Service {
         var simulation = SimulatedMarket.Configuration()
         simulation.seed = configuration.marketData.simulatorSeed
         simulation.alwaysOpen = configuration.alwaysOpen
-        simulation.stepSeconds =
-            Double(configuration.marketData.simulatorInterval.components.seconds)
-            + Double(configuration.marketData.simulatorInterval.components.attoseconds) / 1e18
+        simulation.stepSeconds = configuration.marketData.simulatorInterval.inSeconds
         // After a restart the market continues from today's rebuilt quotes, not from the seeds.
         let today = hub.quotes(instrumentIDs: directory.instruments.map(\.id))
         var market = SimulatedMarket(seeds: spots, directory: directory, calendar: hub.calendar, configuration: simulation, resumingFrom: today)

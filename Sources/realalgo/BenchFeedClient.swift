@@ -37,6 +37,7 @@ final class BenchFeedClientHandler: ChannelInboundHandler, @unchecked Sendable {
     /// Succeeds once the subscription is confirmed; fails if the server refuses or hangs up.
     let ready: EventLoopPromise<Void>
     private var phase = Phase.upgrading
+    private var readyCompleted = false
     private var pending: ByteBuffer?
 
     init(host: String, apiKey: String, symbols: [(symbol: String, exchange: String)], recorder: BenchFeedRecorder, ready: EventLoopPromise<Void>) {
@@ -91,13 +92,21 @@ final class BenchFeedClientHandler: ChannelInboundHandler, @unchecked Sendable {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        if phase != .streaming { ready.fail(ChannelError.ioOnClosedChannel) }
         phase = .closed
+        completeReady(.failure(ChannelError.ioOnClosedChannel))
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        ready.fail(error)
+        completeReady(.failure(error))
         context.close(promise: nil)
+    }
+
+    /// Completes ``ready`` once: a refusal is followed by the channel closing, which must not
+    /// complete it a second time.
+    private func completeReady(_ result: Result<Void, any Error>) {
+        guard !readyCompleted else { return }
+        readyCompleted = true
+        ready.completeWith(result)
     }
 
     private func handle(_ context: ChannelHandlerContext, opcode: UInt8, payload: ByteBuffer) {
@@ -142,7 +151,7 @@ final class BenchFeedClientHandler: ChannelInboundHandler, @unchecked Sendable {
                 return
             }
             phase = .streaming
-            ready.succeed()
+            completeReady(.success(()))
         case .upgrading, .closed:
             break
         }
@@ -150,7 +159,7 @@ final class BenchFeedClientHandler: ChannelInboundHandler, @unchecked Sendable {
 
     private func fail(_ context: ChannelHandlerContext, _ message: String) {
         phase = .closed
-        ready.fail(BenchFeedClientError(message: message))
+        completeReady(.failure(BenchFeedClientError(message: message)))
         context.close(promise: nil)
     }
 

@@ -28,7 +28,7 @@ final class BenchTickPacer: Sendable {
         await withCheckedContinuation { continuation in
             finished.withLock { $0 = continuation }
             let thread = Thread { [self] in
-                loop(durationMicros: Int(duration.components.seconds) * 1_000_000 + Int(duration.components.attoseconds / 1_000_000_000_000))
+                loop(durationMicros: Int(duration.totalMicroseconds))
                 finished.withLock { $0?.resume() }
             }
             thread.name = "bench-tick-pacer"

@@ -80,8 +80,8 @@ struct FanoutRun {
         let memoryAfter = Self.residentBytes()
 
         // The measured window, in the pacer's price units (monotonic microseconds).
-        let measureFrom = monotonicMicros() + Self.micros(warmup)
-        let measureUntil = measureFrom + Self.micros(duration)
+        let measureFrom = monotonicMicros() + Int(warmup.totalMicroseconds)
+        let measureUntil = measureFrom + Int(duration.totalMicroseconds)
         for (index, loop) in loopList.enumerated() {
             let recorder = recorders[index]
             try await loop.submit {
@@ -172,9 +172,5 @@ struct FanoutRun {
         let fields = text.split(separator: " ")
         guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
         return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
-    }
-
-    private static func micros(_ duration: Duration) -> Int {
-        Int(duration.components.seconds) * 1_000_000 + Int(duration.components.attoseconds / 1_000_000_000_000)
     }
 }

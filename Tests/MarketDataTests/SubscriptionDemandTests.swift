@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import Core
+import MarketData
 import Synchronization
 import Testing
-
-@testable import MarketData
 
 @Suite("Subscription demand")
 struct SubscriptionDemandTests {

@@ -68,7 +68,7 @@ struct UpstreamFeedStateMachinePropertyTests {
 
     @Test(arguments: 1...40 as ClosedRange<UInt64>)
     func neverTwoConnectionsAndAlwaysFullySubscribed(seed: UInt64) {
-        var rng = F.SeededGenerator(seed: seed)
+        var rng = SeededGenerator(seed: seed)
         let batchSize = 3
         var machine = Machine(accounts: Array(Self.pool.prefix(2)), configuration: .init(subscribeBatchSize: batchSize))
         var driver = DriverModel()

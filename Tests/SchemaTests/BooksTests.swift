@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import Core
 import Foundation
 import GRDB
 import Testing
@@ -64,7 +65,7 @@ struct BooksTests {
 
     @Test("random orders and partial fills keep every book equal to a replay of the trades", arguments: [1, 7, 42, 2026] as [UInt64])
     func randomTradingDay(seed: UInt64) async throws {
-        var random = SplitMix64(seed: seed)
+        var random = SeededGenerator(seed: seed)
         try await withHub { (store: Store) async throws in
             try await store.execute(
                 """
@@ -216,20 +217,5 @@ struct BooksTests {
             #expect(summary["equity"] as Double == 10_000_120)
             #expect(try await store.scalar("SELECT count(*) FROM trade_journal WHERE strategy = 'swing'", as: Int.self) == 5)
         }
-    }
-}
-
-/// A small, fast, seedable generator, so a failing random case can be replayed exactly.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

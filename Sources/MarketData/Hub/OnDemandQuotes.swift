@@ -55,7 +55,7 @@ public final class OnDemandQuotes: Sendable {
     /// Extends the leases on `instrumentIDs`, drops expired ones and republishes the demand.
     private func renew(_ instrumentIDs: [Int64], mode: SubscriptionMode) {
         let now = hub.clock.nowNanos()
-        let expires = now + Int64(lease.components.seconds) * 1_000_000_000 + lease.components.attoseconds / 1_000_000_000
+        let expires = now + lease.totalNanoseconds
         let wanted = leases.withLock { leases -> SubscriptionDemand.Wanted in
             for id in instrumentIDs {
                 let held = leases[id]?.mode ?? mode

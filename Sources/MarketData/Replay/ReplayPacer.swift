@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import Core
 
 /// The wall time a paced ``ReplayFeed`` waits on. Injected so tests can check the schedule a
 /// ×N replay keeps without waiting for it, and without asserting on real elapsed time.
@@ -19,8 +20,7 @@ public struct ContinuousReplayPacer: ReplayPacer {
     public init() { origin = clock.now }
 
     public func elapsedNanos() -> Int64 {
-        let elapsed = origin.duration(to: clock.now).components
-        return elapsed.seconds * 1_000_000_000 + elapsed.attoseconds / 1_000_000_000
+        origin.duration(to: clock.now).totalNanoseconds
     }
 
     public func sleep(untilElapsedNanos nanos: Int64) async throws {

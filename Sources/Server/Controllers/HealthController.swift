@@ -50,7 +50,7 @@ struct HealthController: Sendable {
         let uptime = ContinuousClock.now - startedAt
         let body = Health(
             status: healthy ? "ok" : "error",
-            uptimeSeconds: Double(uptime.components.seconds) + Double(uptime.components.attoseconds) / 1e18,
+            uptimeSeconds: uptime.inSeconds,
             database: database,
             lua: LuaRuntime.version,
             modules: modules.sorted().map(\.name))

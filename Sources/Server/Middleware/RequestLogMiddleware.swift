@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import Core
 import Hummingbird
 import Logging
 
@@ -10,7 +11,7 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
         context.logger.debug("request started", metadata: ["http.method": "\(request.method.rawValue)", "http.path": "\(request.uri.path)"])
         let response = try await HTTPErrorRendering.respond(to: request, context: context, next: next)
         let elapsed = ContinuousClock.now - started
-        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        let milliseconds = elapsed.inSeconds * 1000
         context.logger.info(
             "request",
             metadata: [
