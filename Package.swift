@@ -62,7 +62,11 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        .target(name: "Broker", dependencies: ["Core"], swiftSettings: strictSettings),
+        .target(
+            name: "Broker",
+            dependencies: ["Core", "Schema", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings
+        ),
         .target(name: "Strategies", dependencies: ["Core", "LuaBridge"], swiftSettings: strictSettings),
 
         // MARK: HTTP, WebSocket and the command line
@@ -109,6 +113,9 @@ let package = Package(
             dependencies: ["MarketData", "Core", "Schema"],
             swiftSettings: strictSettings
         ),
+        .testTarget(
+            name: "BrokerTests", dependencies: ["Broker", "Core", "Schema", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings),
         .testTarget(name: "LuaBridgeTests", dependencies: ["LuaBridge"], swiftSettings: strictSettings),
         .testTarget(
             name: "SchemaTests",

@@ -63,3 +63,55 @@ public struct CalendarRepository: Sendable {
 extension Store {
     public var calendar: CalendarRepository { CalendarRepository(store: self) }
 }
+
+// MARK: - Published days (the market/holidays endpoint)
+
+extension CalendarRepository {
+    /// A date one exchange published as out of the ordinary: a holiday or a special session.
+    public struct PublishedDay: Sendable, Equatable {
+        public enum Kind: Sendable, Equatable {
+            /// The exchange does not trade, except in the holiday's open window if it has one.
+            case tradingHoliday
+            /// Trading goes on; only settlement is delayed.
+            case settlementHoliday
+            /// A session outside the regular calendar (Muhurat trading, a budget-day Sunday).
+            case specialSession
+        }
+
+        public var date: LocalDate
+        public var exchange: ExchangeCode
+        public var kind: Kind
+        /// The holiday's description or the special session's name.
+        public var description: String
+    }
+
+    /// The holidays and special sessions published for `year`, by date then exchange. A special
+    /// session is listed once per exchange and name, however many windows (pre-open, normal,
+    /// closing) it has; the windows themselves come from ``load()``.
+    public func publishedDays(year: Int) async throws -> [PublishedDay] {
+        guard let first = LocalDate(year: year, month: 1, day: 1), let last = LocalDate(year: year, month: 12, day: 31) else { return [] }
+        return try await store.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT holiday_date AS day, exchange, holiday_type AS kind, description FROM market_holidays
+                     WHERE holiday_date BETWEEN ?1 AND ?2
+                    UNION
+                    SELECT session_date, exchange, 'special', name FROM special_sessions
+                     WHERE session_date BETWEEN ?1 AND ?2
+                    ORDER BY 1, 2, 3, 4
+                    """,
+                arguments: [first.description, last.description]
+            ).compactMap { row -> PublishedDay? in
+                guard let date = LocalDate(iso: row["day"] as String) else { return nil }
+                let kind: PublishedDay.Kind =
+                    switch row["kind"] as String {
+                    case "trading": .tradingHoliday
+                    case "settlement": .settlementHoliday
+                    default: .specialSession
+                    }
+                return PublishedDay(date: date, exchange: ExchangeCode(rawValue: row["exchange"]), kind: kind, description: row["description"])
+            }
+        }
+    }
+}

@@ -98,3 +98,111 @@ public struct InstrumentRepository: Sendable {
 extension Store {
     public var instruments: InstrumentRepository { InstrumentRepository(store: self) }
 }
+
+// MARK: - Reading the master (the symbol, search, expiry and instruments endpoints)
+
+extension InstrumentRepository {
+    /// One active listing with the broker-side names OpenAlgo's symbol endpoints show.
+    public struct Listing: Sendable, Equatable {
+        public var instrument: Instrument
+        /// The upstream broker's symbol and exchange; nil when they are RealAlgo's own.
+        public var brokerSymbol: String?
+        public var brokerExchange: String?
+    }
+
+    /// Listings matching a search, capped, with the number there would be without the cap.
+    public struct SearchResult: Sendable, Equatable {
+        public var total: Int
+        public var listings: [Listing]
+    }
+
+    private static let listingColumns = """
+        id, symbol, exchange, name, instrument_type, expiry, strike, underlying, lot_size, tick_size, freeze_qty, token, brsymbol, brexchange
+        """
+
+    /// The active listing of `symbol` on `exchange`, matched exactly (the master is upper-case).
+    public func listing(symbol: String, exchange: String) async throws -> Listing? {
+        try await store.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT \(Self.listingColumns) FROM instruments WHERE exchange = ? AND symbol = ? AND is_active = 1",
+                arguments: [exchange, symbol]
+            ).flatMap(Self.listing)
+        }
+    }
+
+    /// Every active listing, or those of one exchange, in id order (the master's listing order).
+    public func listings(exchange: String?) async throws -> [Listing] {
+        try await store.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT \(Self.listingColumns) FROM instruments WHERE is_active = 1 AND (?1 IS NULL OR exchange = ?1) ORDER BY id",
+                arguments: [exchange]
+            ).compactMap(Self.listing)
+        }
+    }
+
+    /// Active listings matching every one of `terms` (as OpenAlgo's search does): a term matches
+    /// when the symbol, broker symbol or name contains it (ASCII case-insensitive), the token
+    /// equals it, or, for a number, the strike equals it.
+    ///
+    /// Ordered so the likeliest answer comes first: the symbol equal to the first term, then
+    /// symbols starting with it; within those, listings without expiry (equities, indices), then
+    /// contracts by expiry and strike (a future before its options).
+    /// - Parameter limit: at most this many listings are returned; `total` counts them all.
+    public func search(terms: [String], exchange: String?, limit: Int) async throws -> SearchResult {
+        guard let first = terms.first else { return SearchResult(total: 0, listings: []) }
+        var conditions = ["is_active = 1"]
+        var arguments: StatementArguments = []
+        if let exchange {
+            conditions.append("exchange = ?")
+            arguments += [exchange]
+        }
+        for term in terms {
+            // LIKE's own wildcards in a query are literal characters to the user.
+            let pattern = "%" + term.replacing("\\", with: "\\\\").replacing("%", with: "\\%").replacing("_", with: "\\_") + "%"
+            conditions.append(
+                """
+                (symbol LIKE ? ESCAPE '\\' OR ifnull(brsymbol, '') LIKE ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\' OR token = ? OR strike = ?)
+                """)
+            arguments += [pattern, pattern, pattern, term, Double(term)]
+        }
+        let filter = conditions.joined(separator: " AND ")
+        var ordered = arguments
+        ordered += [first.uppercased(), first.uppercased(), limit]
+        return try await store.read { [ordered, arguments] db in
+            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM instruments WHERE \(filter)", arguments: arguments) ?? 0
+            let listings = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(Self.listingColumns) FROM instruments WHERE \(filter)
+                     ORDER BY symbol = ? DESC, instr(symbol, ?) = 1 DESC, expiry IS NOT NULL, expiry, strike, symbol, exchange LIMIT ?
+                    """,
+                arguments: ordered
+            ).compactMap(Self.listing)
+            return SearchResult(total: total, listings: listings)
+        }
+    }
+
+    /// The distinct expiries, ascending, of `underlying`'s active contracts of `types` on `exchange`.
+    public func expiries(underlying: String, exchange: String, types: Set<InstrumentType>) async throws -> [LocalDate] {
+        let typeList = types.map(\.rawValue).sorted()
+        guard !typeList.isEmpty else { return [] }
+        let placeholders = Array(repeating: "?", count: typeList.count).joined(separator: ", ")
+        var arguments: StatementArguments = [underlying, exchange]
+        arguments += StatementArguments(typeList)
+        return try await store.read { [arguments] db in
+            try String.fetchAll(
+                db,
+                sql: """
+                    SELECT DISTINCT expiry FROM instruments
+                     WHERE underlying = ? AND exchange = ? AND instrument_type IN (\(placeholders)) AND expiry IS NOT NULL AND is_active = 1
+                     ORDER BY expiry
+                    """,
+                arguments: arguments
+            ).compactMap { LocalDate(iso: $0) }
+        }
+    }
+
+    static func listing(_ row: Row) -> Listing? {
+        MarketDataRepository.instrument(row).map { Listing(instrument: $0, brokerSymbol: row["brsymbol"], brokerExchange: row["brexchange"]) }
+    }
+}

@@ -18,11 +18,15 @@ public struct NewOrder: Sendable {
     public var triggerPrice: Double
     public var status: OrderStatus
     public var source: String
+    public var disclosedQuantity: Int
+    /// Cash the sandbox blocks for this order while it works (added to the account's used margin).
+    public var marginBlocked: Double
 
     public init(
         orderID: String, accountID: Int64, strategyTag: String = "", exchange: ExchangeCode, symbol: String,
         instrumentID: Int64? = nil, action: OrderAction, quantity: Int, priceType: PriceType, product: Product,
-        price: Double = 0, triggerPrice: Double = 0, status: OrderStatus = .pending, source: String = "api"
+        price: Double = 0, triggerPrice: Double = 0, status: OrderStatus = .pending, source: String = "api", disclosedQuantity: Int = 0,
+        marginBlocked: Double = 0
     ) {
         self.orderID = orderID
         self.accountID = accountID
@@ -38,6 +42,8 @@ public struct NewOrder: Sendable {
         self.triggerPrice = triggerPrice
         self.status = status
         self.source = source
+        self.disclosedQuantity = disclosedQuantity
+        self.marginBlocked = marginBlocked
     }
 }
 
@@ -48,8 +54,8 @@ public struct OrderRepository: Sendable {
 
     static let insertSQL = """
         INSERT INTO orders (orderid, account_id, strategy, exchange, symbol, instrument_id, action, quantity,
-                            pricetype, product, price, trigger_price, status, source)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            pricetype, product, price, trigger_price, status, source, disclosed_quantity, margin_blocked)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
 
     /// Commits one order in its own transaction and returns its row id.
@@ -70,7 +76,7 @@ public struct OrderRepository: Sendable {
         try statement.execute(arguments: [
             order.orderID, order.accountID, order.strategyTag, order.exchange.rawValue, order.symbol, order.instrumentID,
             order.action.rawValue, order.quantity, order.priceType.rawValue, order.product.rawValue, order.price,
-            order.triggerPrice, order.status.rawValue, order.source,
+            order.triggerPrice, order.status.rawValue, order.source, order.disclosedQuantity, order.marginBlocked,
         ])
         return db.lastInsertedRowID
     }

@@ -157,6 +157,15 @@ public final class Store: Sendable {
         }
     }
 
+    /// Like ``write(_:)``, but an error `body` throws that is not the database's own (a rule the
+    /// caller checks inside the transaction) reaches the caller unchanged, after the rollback.
+    package func writeKeepingErrors<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try checkOpen()
+        do { return try await pool.writeWithoutTransaction { db in try Self.inImmediateTransaction(db, body) } } catch let error as DatabaseError {
+            throw StoreError(error)
+        }
+    }
+
     /// Runs `body` in a read transaction on a reader: a consistent snapshot, never blocked by the writer.
     package func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try checkOpen()

@@ -20,6 +20,9 @@ public struct AppConfiguration: Sendable {
     public var logFormat = LogFormat.text
     /// Where ticks come from and how long they are kept.
     public var marketData = MarketDataSettings()
+    /// OpenAlgo's per-IP limits on `/api/v1/` (`ORDER_RATE_LIMIT`, `API_RATE_LIMIT`, …), on by
+    /// default with OpenAlgo's values; ``RateLimitSettings/off`` lifts them (benchmarks).
+    public var rateLimits = RateLimitSettings()
 
     public init(dataDirectory: DataDirectory) {
         self.dataDirectory = dataDirectory

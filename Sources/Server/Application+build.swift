@@ -18,19 +18,22 @@ public struct AppDependencies: Sendable {
     public var migrations: MigrationRunner
     /// The market-data module when it is enabled.
     public let marketData: MarketDataService?
+    /// The sandbox broker when the broker module is enabled (it needs the market-data hub).
+    public let broker: BrokerService?
     let authenticator: APIKeyAuthenticator
     /// Shared by `/ws` on the main port and the OpenAlgo port, so both see one set of clients.
     let marketDataSocket: MarketDataSocket?
 
     public init(
         store: Store, secretKey: SecretKey, metrics: PrometheusCollectorRegistry, migrations: MigrationRunner = MigrationRunner(),
-        marketData: MarketDataService? = nil, logger: Logger = Logger(label: "realalgo")
+        marketData: MarketDataService? = nil, broker: BrokerService? = nil, logger: Logger = Logger(label: "realalgo")
     ) {
         self.store = store
         self.secretKey = secretKey
         self.metrics = metrics
         self.migrations = migrations
         self.marketData = marketData
+        self.broker = broker
         let authenticator = APIKeyAuthenticator(store: store, generator: APIKeyGenerator(secretKey: secretKey), logger: logger)
         self.authenticator = authenticator
         marketDataSocket = marketData.map { MarketDataSocket(hub: $0.hub, authenticator: authenticator, logger: logger) }
@@ -56,6 +59,7 @@ public func buildApplication(
     router.middlewares.add(MetricsMiddleware())
     router.middlewares.add(RequestLogMiddleware())
     router.middlewares.add(APIErrorMiddleware())
+    router.middlewares.add(RateLimitMiddleware(configuration.rateLimits))
     if let webRoot = configuration.webRoot {
         router.middlewares.add(FileMiddleware(webRoot, searchForIndexHtml: true, logger: logger))
     }
@@ -69,6 +73,9 @@ public func buildApplication(
     let authenticator = dependencies.authenticator
     let bodyLimit = configuration.maxRequestBodyBytes
     PingController(authenticator: authenticator, store: store, maxBodyBytes: bodyLimit).register(on: api)
+    SymbolController(authenticator: authenticator, store: store, maxBodyBytes: bodyLimit).register(on: api)
+    InstrumentsController(authenticator: authenticator, store: store).register(on: router)
+    CalendarController(authenticator: authenticator, store: store, maxBodyBytes: bodyLimit).register(on: api)
 
     let webSocketRouter = Router(context: MarketDataRequestContext.self)
     var services: [any Service] = []
@@ -82,6 +89,8 @@ public func buildApplication(
         .register(on: api)
         TickerController(authenticator: authenticator, hub: hub, history: HistoryService(store: store, hub: hub)).register(on: router)
         OptionsController(authenticator: authenticator, hub: hub, maxBodyBytes: bodyLimit).register(on: api)
+        OptionSymbolController(authenticator: authenticator, resolver: OptionSymbolResolver(hub: hub, quotes: onDemand), maxBodyBytes: bodyLimit)
+            .register(on: api)
         FeedStatusController(
             authenticator: authenticator, service: marketData, socket: socket, webSocketPort: configuration.webSocketPort, maxBodyBytes: bodyLimit
         )
@@ -90,6 +99,24 @@ public func buildApplication(
             await socket.handle(inbound: inbound, outbound: outbound, channel: context.requestContext.channel, logger: context.logger)
         }
         services.append(OrderUpdateStream(store: store, logger: logger) { socket.openSessions })
+    }
+    if let brokerService = dependencies.broker {
+        let hub = brokerService.hub
+        TradingController(
+            authenticator: authenticator, broker: brokerService.broker, store: store, prices: hub, instruments: hub, clock: hub.clock,
+            maxBodyBytes: bodyLimit
+        )
+        .register(on: api)
+        CompositeOrderController(authenticator: authenticator, broker: brokerService.broker, store: store, maxBodyBytes: bodyLimit).register(on: api)
+        AnalyzerController(authenticator: authenticator, store: store, maxBodyBytes: bodyLimit).register(on: api)
+        MarginController(authenticator: authenticator, broker: brokerService.broker, prices: hub, maxBodyBytes: bodyLimit).register(on: api)
+        if let marketData = dependencies.marketData {
+            let resolver = OptionSymbolResolver(
+                hub: hub, quotes: OnDemandQuotes(hub: hub, streamsOnDemand: marketData.feed?.kind == "upstream"))
+            OptionsOrderController(authenticator: authenticator, broker: brokerService.broker, resolver: resolver, maxBodyBytes: bodyLimit)
+                .register(on: api)
+        }
+        services.append(brokerService)
     }
 
     return Application(

@@ -88,6 +88,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("tick-retention-days"), help: "Days of ticks kept in the hub (1…3650).")
     var tickRetentionDays: Int?
 
+    @Flag(name: .customLong("no-rate-limits"), help: "Lift every /api/v1 rate limit, e.g. for benchmarks (env REALALGO_RATE_LIMITS=off).")
+    var noRateLimits = false
+
     func validate() throws {
         for (name, value) in [("--port", port), ("--ws-port", webSocketPort)] {
             if let value, !(0...65_535).contains(value) { throw ValidationError("\(name) must be between 0 and 65535") }
@@ -115,6 +118,7 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.logFormat = format
         }
         configuration.marketData = try resolveMarketData()
+        configuration.rateLimits = try resolveRateLimits()
         configuration.webRoot = try WebRoot.locate(flag: webDirectory ?? EnvironmentSetting.string("REALALGO_WEB_DIR"))
         do { try SecretKey.validateEnvironment() } catch { throw ValidationError(String(describing: error)) }
         return configuration
@@ -147,6 +151,31 @@ struct ServeCommand: AsyncParsableCommand {
         if let tickRetentionDays {
             guard (1...3650).contains(tickRetentionDays) else { throw ValidationError("--tick-retention-days must be between 1 and 3650") }
             settings.tickRetentionDays = tickRetentionDays
+        }
+        return settings
+    }
+
+    /// OpenAlgo's own variables (`ORDER_RATE_LIMIT`, `API_RATE_LIMIT`, …, unprefixed so an
+    /// OpenAlgo `.env` works as is), each also `off`; then `REALALGO_RATE_LIMITS=off` or
+    /// `--no-rate-limits`, which lift them all; and `REALALGO_TRUSTED_PROXIES`, the proxies whose
+    /// `X-Forwarded-For` names the client. A limit that does not parse stops startup, naming the
+    /// variable: running without the limit the operator meant would go unnoticed.
+    private func resolveRateLimits() throws -> RateLimitSettings {
+        var settings = RateLimitSettings()
+        for category in RateLimitCategory.allCases {
+            guard let text = EnvironmentSetting.string(category.environmentVariable) else { continue }
+            do { settings.limits[category] = try RateLimit.parse(text) } catch { throw ValidationError("\(category.environmentVariable)=\(error)") }
+        }
+        settings.enabled = try !noRateLimits && (EnvironmentSetting.bool("REALALGO_RATE_LIMITS") ?? true)
+        if let list = EnvironmentSetting.string("REALALGO_TRUSTED_PROXIES") {
+            settings.trustedProxies = try list.split(separator: ",").map { item in
+                let text = item.trimmingCharacters(in: .whitespaces)
+                guard let range = IPAddressRange(parsing: text) else {
+                    throw ValidationError(
+                        "REALALGO_TRUSTED_PROXIES=\(list): \(text) is not an IP address or CIDR block such as 127.0.0.1 or 10.0.0.0/8")
+                }
+                return range
+            }
         }
         return settings
     }
@@ -225,12 +254,22 @@ struct ServeCommand: AsyncParsableCommand {
         if case .failure(let error) = LuaRuntime.selfCheck() {
             throw ValidationError("the Lua runtime failed its self-check: \(error.message)")
         }
+        logger.info("rate limits per client IP", metadata: ["limits": "\(configuration.rateLimits.summary)"])
         if configuration.webRoot == nil { logger.warning("no ./web folder: the browser app is not served (pass --web-dir)") }
 
         let marketData: MarketDataService? =
             configuration.modules.contains(.marketData)
             ? try await MarketDataService.prepare(store: store, configuration: configuration, secretKey: secretKey, logger: logger) : nil
-        let dependencies = AppDependencies(store: store, secretKey: secretKey, metrics: registry, marketData: marketData, logger: logger)
+        // The sandbox broker trades on the hub's prices, so it needs the market-data module.
+        let broker: BrokerService? =
+            if configuration.modules.contains(.broker), let hub = marketData?.hub {
+                try await BrokerService.prepare(store: store, hub: hub, alwaysOpen: configuration.alwaysOpen, logger: logger)
+            } else { nil }
+        if configuration.modules.contains(.broker), marketData == nil {
+            logger.warning("the broker module needs the market-data module for prices; order endpoints are off")
+        }
+        let dependencies = AppDependencies(
+            store: store, secretKey: secretKey, metrics: registry, marketData: marketData, broker: broker, logger: logger)
         let host = configuration.host
         let dataPath = configuration.dataDirectory.url.path
         let app = buildApplication(configuration, dependencies: dependencies, logger: logger) { boundPort in

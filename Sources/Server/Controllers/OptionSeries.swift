@@ -23,43 +23,19 @@ struct OptionSeries {
 
     var yearsToExpiry: Double { OptionClock.yearsToExpiry(nowEpochSeconds: nowSeconds, expiryEpochSeconds: expirySeconds) }
 
-    /// The F&O segment whose options derive from a cash or index exchange.
-    static func optionsExchange(for exchange: String) -> ExchangeCode? {
-        switch exchange {
-        case "NSE_INDEX", "NSE", "NFO": .nfo
-        case "BSE_INDEX", "BSE", "BFO": .bfo
-        case "MCX", "MCX_INDEX": .mcx
-        case "CDS": .cds
-        case "BCD": .bcd
-        default: nil
-        }
-    }
-
     init(_ body: APIRequestBody, directory: InstrumentDirectory, hub: MarketDataHub, expiryRequired: Bool) throws {
-        let underlying = try body.requiredString("underlying", error: APIError.validation).uppercased()
-        let exchange = try body.requiredString("exchange", maxLength: 16, error: APIError.validation).uppercased()
-        guard let optionsExchange = Self.optionsExchange(for: exchange) else {
-            throw APIError.validation("exchange", "Options are listed for NSE_INDEX, NSE, NFO, BSE_INDEX, BSE, BFO, MCX, CDS or BCD.")
-        }
-        let listed = directory.optionExpiries(underlying: underlying, exchange: optionsExchange)
-        guard !listed.isEmpty else { throw APIError.validation("underlying", "No options are listed for \(underlying) on \(optionsExchange).") }
-        let expiryText = try body.requiredString("expiry_date", maxLength: 9, error: APIError.validation)
-        guard let expiry = LocalDate(symbolForm: expiryText) else {
-            throw APIError.validation("expiry_date", "Not a valid expiry: use DDMMMYY, e.g. \(listed[0].symbolForm).")
-        }
-        guard listed.contains(expiry) else {
-            throw APIError.validation(
-                "expiry_date",
-                "No \(underlying) options expire on \(expiryText.uppercased()); listed: \(listed.map(\.symbolForm).joined(separator: ", ")).")
-        }
-        self.underlying = underlying
-        self.optionsExchange = optionsExchange
-        self.expiry = expiry
-        strikes = directory.chain(underlying: underlying, exchange: optionsExchange, expiry: expiry)
-        let spot =
-            directory.spot(ofUnderlying: underlying, derivativeExchange: optionsExchange)
-            ?? directory.futures(underlying: underlying, exchange: optionsExchange).first
-        underlyingQuote = spot.flatMap { hub.quote(instrumentID: $0.id) }
+        let underlying = try body.requiredString("underlying", error: APIError.validation)
+        let exchange = try body.requiredString("exchange", maxLength: 16, error: APIError.validation)
+        let expiryDate =
+            expiryRequired
+            ? try body.requiredString("expiry_date", maxLength: 9, error: APIError.validation)
+            : try body.optionalString("expiry_date", maxLength: 9, error: APIError.validation)
+        let chain = try ListedOptionChain(underlying: underlying, exchange: exchange, expiryDate: expiryDate, directory: directory)
+        self.underlying = chain.underlying
+        optionsExchange = chain.optionsExchange
+        expiry = chain.expiry
+        strikes = chain.strikes
+        underlyingQuote = chain.priceSource(in: directory).flatMap { hub.quote(instrumentID: $0.id) }
         self.hub = hub
         nowSeconds = hub.clock.nowSeconds()
     }

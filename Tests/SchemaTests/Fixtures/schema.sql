@@ -204,7 +204,7 @@ CREATE TABLE orders (
     parent_id           INTEGER REFERENCES orders(id),  -- split children, bracket exits
     client_ref          TEXT CHECK (client_ref IS NULL OR length(client_ref) BETWEEN 1 AND 128),  -- idempotency key
     created_at          TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
-    updated_at          TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    updated_at          TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')), margin_blocked REAL NOT NULL DEFAULT 0 CHECK (margin_blocked >= 0),
     UNIQUE (account_id, client_ref),
     -- LIMIT and SL carry a limit price; MARKET and SL-M must not.
     CHECK ((pricetype IN ('LIMIT', 'SL')) = (price > 0)),
@@ -251,7 +251,7 @@ CREATE TABLE positions (
     ltp_at         TEXT,
     last_trade_id  INTEGER NOT NULL REFERENCES trades(id),
     opened_at      TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
-    updated_at     TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    updated_at     TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')), margin_blocked REAL NOT NULL DEFAULT 0 CHECK (margin_blocked >= 0),
     UNIQUE (account_id, exchange, symbol, product),
     CHECK ((buy_qty = sell_qty) = (avg_price = 0))
 ) STRICT;
@@ -1020,6 +1020,13 @@ WHEN NEW.filled_quantity IS NOT (SELECT COALESCE(SUM(quantity), 0) FROM trades W
   OR NEW.average_price IS NOT (SELECT COALESCE(SUM(quantity * price) / SUM(quantity), 0.0) FROM trades WHERE order_id = NEW.id)
 BEGIN
     SELECT RAISE(ABORT, 'orders: filled_quantity and average_price follow the order''s trades; insert a trade to record a fill');
+END;
+
+-- trigger orders_final_blocks_nothing on orders
+CREATE TRIGGER orders_final_blocks_nothing BEFORE UPDATE OF status, margin_blocked ON orders
+WHEN NEW.status IN ('complete', 'cancelled', 'rejected') AND NEW.margin_blocked <> 0
+BEGIN
+    SELECT RAISE(ABORT, 'orders: a complete, cancelled or rejected order blocks no margin; release it in the same update');
 END;
 
 -- trigger orders_final_is_frozen on orders

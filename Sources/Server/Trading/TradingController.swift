@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: Apache-2.0
+import Broker
+import Core
+import HTTPTypes
+import Hummingbird
+import Schema
+
+/// OpenAlgo's order and account endpoints over the sandbox broker and the hub's books:
+/// `placeorder`, `modifyorder`, `cancelorder`, `cancelallorder`, `closeposition`, `orderstatus`,
+/// `openposition`, `orderbook`, `tradebook`, `positionbook`, `holdings` and `funds`.
+struct TradingController: Sendable {
+    let authenticator: APIKeyAuthenticator
+    let broker: SandboxBroker
+    let store: Store
+    let prices: any PriceSource
+    let instruments: any InstrumentCatalog
+    let clock: any WallClock
+    let maxBodyBytes: Int
+
+    func register(on routes: APIv1Routes) {
+        routes.post("placeorder") { request, _ in
+            let (body, principal) = try await read(request)
+            try body.rejectUnknownFields(allowed: OrderRequestFields.orderFields.union(["underlying_ltp"]), error: APIError.orderField)
+            let ticket = try OrderRequestFields(body: body).ticket()
+            let order = try await perform { try await broker.place(ticket, userID: principal.userID) }
+            return try success(["orderid": .string(order.orderID)])
+        }
+        routes.post("modifyorder") { request, _ in
+            let (body, principal) = try await read(request)
+            try body.rejectUnknownFields(allowed: OrderRequestFields.orderFields.union(["orderid"]), error: APIError.orderField)
+            let fields = OrderRequestFields(body: body)
+            // OpenAlgo requires every field of a modify: it is a full replacement.
+            for name in [
+                "orderid", "strategy", "exchange", "symbol", "action", "product", "pricetype", "price", "quantity", "disclosed_quantity",
+                "trigger_price",
+            ]
+            where body.fields[name] == nil || body.fields[name] == .null {
+                throw APIError.orderField(name, "Missing data for required field.")
+            }
+            let orderID = try fields.string("orderid")
+            let ticket = try fields.ticket(defaultPriceType: .limit)
+            let order = try await perform { try await broker.modify(orderID: orderID, userID: principal.userID, to: ticket) }
+            return try success(["orderid": .string(order.orderID), "message": .string("Order modified successfully")])
+        }
+        routes.post("cancelorder") { request, _ in
+            let (body, principal) = try await read(request)
+            try body.rejectUnknownFields(allowed: ["orderid", "strategy"], error: APIError.orderField)
+            let fields = OrderRequestFields(body: body)
+            let orderID = try fields.string("orderid")
+            _ = try fields.string("strategy", maxLength: 255)
+            let order = try await perform { try await broker.cancel(orderID: orderID, userID: principal.userID) }
+            return try success(["orderid": .string(order.orderID), "message": .string("Order \(order.orderID) cancelled successfully")])
+        }
+        routes.post("cancelallorder") { request, _ in
+            let (body, principal) = try await read(request)
+            try body.rejectUnknownFields(allowed: ["strategy"], error: APIError.orderField)
+            _ = try OrderRequestFields(body: body).string("strategy", maxLength: 255)
+            let (cancelled, failed) = try await broker.cancelAll(userID: principal.userID)
+            let message =
+                cancelled.isEmpty && failed.isEmpty
+                ? "No open orders to cancel" : "Canceled \(cancelled.count) orders. Failed to cancel \(failed.count) orders."
+            return try success([
+                "message": .string(message), "canceled_orders": .array(cancelled.map { .string($0) }),
+                "failed_cancellations": .array(failed.map { .object(["orderid": .string($0.orderID), "message": .string($0.reason)]) }),
+            ])
+        }
+        routes.post("closeposition") { request, _ in
+            let (body, principal) = try await read(request)
+            try body.rejectUnknownFields(allowed: ["strategy"], error: APIError.orderField)
+            let strategy = try OrderRequestFields(body: body).string("strategy", maxLength: 255)
+            let placed = try await perform { try await broker.closeAllPositions(userID: principal.userID, strategy: strategy) }
+            return try success(["message": .string(placed.isEmpty ? "No open positions to close" : "Closed \(placed.count) positions")])
+        }
+        routes.post("orderstatus") { request, _ in
+            let (body, principal) = try await read(request)
+            try body.rejectUnknownFields(allowed: ["orderid", "strategy"], error: APIError.orderField)
+            let fields = OrderRequestFields(body: body)
+            let orderID = try fields.string("orderid")
+            _ = try fields.string("strategy", maxLength: 255)
+            guard let order = try await store.books.order(orderID: orderID, userID: principal.userID) else {
+                throw APIError(.notFound, message: "Order \(orderID) not found")
+            }
+            return try success(["data": BookRendering.order(order)])
+        }
+        routes.post("openposition") { request, _ in
+            let (body, principal) = try await read(request)
+            try body.rejectUnknownFields(allowed: ["strategy", "symbol", "exchange", "product"], error: APIError.orderField)
+            let fields = OrderRequestFields(body: body)
+            _ = try fields.string("strategy", maxLength: 255)
+            let symbol = try fields.string("symbol").uppercased()
+            let exchange = try fields.string("exchange", maxLength: 16).uppercased()
+            let product = try fields.product()
+            let quantity = try await store.books.openQuantity(
+                userID: principal.userID, exchange: exchange, symbol: symbol, product: product.rawValue)
+            return try success(["quantity": .integer(quantity)])
+        }
+        routes.post("orderbook") { request, _ in
+            let principal = try await readEmpty(request)
+            let orders = try await store.books.orders(userID: principal.userID, since: sessionStart)
+            return try success(["data": BookRendering.orderBook(orders)])
+        }
+        routes.post("tradebook") { request, _ in
+            let principal = try await readEmpty(request)
+            let trades = try await store.books.trades(userID: principal.userID, since: sessionStart)
+            return try success(["data": .array(trades.map(BookRendering.trade))])
+        }
+        routes.post("positionbook") { request, _ in
+            let principal = try await readEmpty(request)
+            let positions = try await store.books.positions(userID: principal.userID, since: sessionStart)
+            var realized = 0.0
+            var unrealized = 0.0
+            let rows = positions.map { position -> JSONValue in
+                let rendered = BookRendering.position(position, lastPrice: lastPrice(exchange: position.exchange, symbol: position.symbol))
+                realized += rendered.realized
+                unrealized += rendered.unrealized
+                return rendered.0
+            }
+            return try success([
+                "data": .array(rows), "total_realized_pnl": BookRendering.money(realized), "total_unrealized_pnl": BookRendering.money(unrealized),
+                "total_pnl": BookRendering.money(realized + unrealized),
+            ])
+        }
+        routes.post("holdings") { request, _ in
+            let principal = try await readEmpty(request)
+            let holdings = try await store.books.holdings(userID: principal.userID)
+            var value = 0.0
+            var invested = 0.0
+            let rows = holdings.map { holding -> JSONValue in
+                let quantity = holding.quantity + holding.settlingQuantity
+                let mark = lastPrice(exchange: holding.exchange, symbol: holding.symbol) ?? holding.averagePrice
+                let cost = Double(quantity) * holding.averagePrice
+                value += Double(quantity) * mark
+                invested += cost
+                let pnl = Double(quantity) * mark - cost
+                return .object([
+                    "symbol": .string(holding.symbol), "exchange": .string(holding.exchange), "product": .string("CNC"),
+                    "quantity": .integer(quantity), "average_price": .number(holding.averagePrice), "ltp": .number(mark),
+                    "pnl": BookRendering.money(pnl), "pnlpercent": BookRendering.money(cost > 0 ? pnl / cost * 100 : 0),
+                ])
+            }
+            return try success([
+                "data": .object([
+                    "holdings": .array(rows),
+                    "statistics": .object([
+                        "totalholdingvalue": BookRendering.money(value), "totalinvvalue": BookRendering.money(invested),
+                        "totalprofitandloss": BookRendering.money(value - invested),
+                        "totalpnlpercentage": BookRendering.money(invested > 0 ? (value - invested) / invested * 100 : 0),
+                    ]),
+                ])
+            ])
+        }
+        routes.post("funds") { request, _ in
+            let principal = try await readEmpty(request)
+            guard let funds = try await store.books.funds(userID: principal.userID) else {
+                throw APIError(.notFound, message: "The user has no default account")
+            }
+            let positions = try await store.books.positions(userID: principal.userID, since: sessionStart)
+            let unrealized = positions.reduce(0.0) { total, position in
+                total + BookRendering.position(position, lastPrice: lastPrice(exchange: position.exchange, symbol: position.symbol)).unrealized
+            }
+            return try success([
+                "data": .object([
+                    "availablecash": BookRendering.money(funds.availableCash), "collateral": BookRendering.money(funds.collateral),
+                    "m2mrealized": BookRendering.money(funds.realizedPnL), "m2munrealized": BookRendering.money(unrealized),
+                    "utiliseddebits": BookRendering.money(funds.usedMargin), "totalpnl": BookRendering.money(funds.realizedPnL + unrealized),
+                    "openingbalance": BookRendering.money(funds.openingBalance),
+                ])
+            ])
+        }
+    }
+
+    private var sessionStart: String { BookRendering.sessionStart(nowSeconds: clock.nowSeconds()) }
+
+    private func lastPrice(exchange: String, symbol: String) -> Double? {
+        instruments.instrument(symbol: symbol, exchange: exchange).flatMap { prices.snapshot(instrumentID: $0.id)?.lastPrice }
+    }
+
+    private func read(_ request: Request) async throws -> (APIRequestBody, Principal) {
+        let body = try await APIRequestBody.read(request, limit: maxBodyBytes)
+        let principal = try await authenticator.authenticate(try body.apiKey())
+        return (body, principal)
+    }
+
+    private func readEmpty(_ request: Request) async throws -> Principal {
+        let (body, principal) = try await read(request)
+        try body.rejectUnknownFields(allowed: [])
+        return principal
+    }
+
+    private func perform<T>(_ action: () async throws -> T) async throws -> T {
+        do { return try await action() } catch let rejection as OrderRejection { throw APIError.rejected(rejection) }
+    }
+
+    /// A sandbox success: `{"status":"success","mode":"analyze",…}`.
+    private func success(_ fields: [String: JSONValue]) throws -> Response {
+        var body = fields
+        body["status"] = .string("success")
+        body["mode"] = .string("analyze")
+        return try JSONResponse.make(JSONValue.object(body))
+    }
+}
