@@ -47,6 +47,7 @@ e2e: venv
 bench: release
 	./.build/release/realalgo bench store
 	./.build/release/realalgo bench feed
+	./.build/release/realalgo bench orders
 
 clean:
 	rm -rf .build $(VENV)
