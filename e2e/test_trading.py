@@ -235,3 +235,62 @@ def test_options_multi_order_places_buy_legs_first(client):
     assert all(leg["status"] == "success" for leg in legs), legs
     first, second = (ok(client.orderstatus(order_id=leg["orderid"]))["data"] for leg in legs)
     assert int(second["orderid"]) < int(first["orderid"])  # the BUY leg was placed first
+
+
+def gtt_entry(client, trigger_id, scope="all"):
+    book = ok(client.gttorderbook(status=scope))["data"]
+    return next((entry for entry in book if entry["trigger_id"] == trigger_id), None)
+
+
+def test_gtt_single_modify_cancel(client):
+    ltp = last_price(client)
+    far = tick_round(ltp * 1.15)
+    placed = ok(client.placegttorder(strategy="e2e", symbol=SYMBOL, action="BUY", exchange="NSE", trigger_type="SINGLE",
+                                     product="CNC", quantity=2, price_type="LIMIT", price=far, triggerprice_sl=far))
+    trigger_id = placed["trigger_id"]
+    assert trigger_id.startswith("GTT-") and placed["mode"] == "analyze"
+    entry = gtt_entry(client, trigger_id, scope="active")
+    assert entry["status"] == "active" and entry["trigger_type"] == "single" and entry["trigger_prices"] == [far]
+    higher = tick_round(ltp * 1.18)
+    ok(client.modifygttorder(trigger_id=trigger_id, strategy="e2e", symbol=SYMBOL, action="BUY", exchange="NSE", trigger_type="SINGLE",
+                             product="CNC", quantity=3, price_type="LIMIT", price=higher, triggerprice_sl=higher))
+    assert gtt_entry(client, trigger_id)["legs"][0]["quantity"] == 3
+    ok(client.cancelgttorder(trigger_id=trigger_id))
+    assert gtt_entry(client, trigger_id)["status"] == "cancelled"
+    assert gtt_entry(client, trigger_id, scope="active") is None
+    again = client.cancelgttorder(trigger_id=trigger_id)
+    assert again["status"] == "error", again
+
+
+def test_gtt_fires_exactly_once_on_the_next_ticks(client):
+    ltp = last_price(client, "INFY")
+    # One trigger a tick below the market and one a tick above: the simulated walk leaves that
+    # band within a few ticks, so one of them fires soon.
+    ids = []
+    for trigger in (tick_round(ltp - 0.05), tick_round(ltp + 0.05)):
+        ids.append(ok(client.placegttorder(strategy="e2e", symbol="INFY", action="BUY", exchange="NSE", trigger_type="SINGLE",
+                                           product="CNC", quantity=1, price_type="LIMIT", price=tick_round(ltp * 1.02),
+                                           triggerprice_sl=trigger))["trigger_id"])
+    fired = wait_until(lambda: [e for e in (gtt_entry(client, i) for i in ids) if e["status"] == "triggered"], "a GTT to fire", timeout=90)
+    for entry in fired:
+        assert entry["orderid"] and entry["fired_leg"] == "single", entry
+        assert status_of(client, entry["orderid"]) in ("complete", "open")
+        assert sum(o["orderid"] == entry["orderid"] for o in ok(client.orderbook())["data"]["orders"]) == 1
+    for trigger_id in ids:
+        if gtt_entry(client, trigger_id)["status"] == "active":
+            ok(client.cancelgttorder(trigger_id=trigger_id))
+
+
+def test_gtt_oco_needs_the_market_between_its_triggers(client):
+    ltp = last_price(client)
+    bad = client.placegttorder(strategy="e2e", symbol=SYMBOL, action="SELL", exchange="NSE", trigger_type="OCO", product="CNC",
+                               quantity=1, price_type="LIMIT", triggerprice_sl=tick_round(ltp * 1.05), stoploss=tick_round(ltp * 1.05),
+                               triggerprice_tg=tick_round(ltp * 1.10), target=tick_round(ltp * 1.10))
+    assert bad["status"] == "error", bad
+    good = ok(client.placegttorder(strategy="e2e", symbol=SYMBOL, action="SELL", exchange="NSE", trigger_type="OCO", product="CNC",
+                                   quantity=1, price_type="LIMIT", triggerprice_sl=tick_round(ltp * 0.9), stoploss=tick_round(ltp * 0.9),
+                                   triggerprice_tg=tick_round(ltp * 1.1), target=tick_round(ltp * 1.1)))
+    entry = gtt_entry(client, good["trigger_id"])
+    assert entry["trigger_type"] == "two-leg" and len(entry["legs"]) == 2
+    assert entry["trigger_prices"] == sorted(entry["trigger_prices"])
+    ok(client.cancelgttorder(trigger_id=good["trigger_id"]))

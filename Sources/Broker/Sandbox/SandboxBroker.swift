@@ -13,17 +13,19 @@ import Synchronization
 /// and are filled by the first tick that crosses them — the fill is re-decided inside the
 /// transaction against the stored order, so a cancel or modify that won the race always wins.
 public final class SandboxBroker: PriceObserver, Sendable {
-    private let store: Store
-    private let instruments: any InstrumentCatalog
-    private let prices: any PriceSource
+    let store: Store
+    let instruments: any InstrumentCatalog
+    let prices: any PriceSource
     private let calendar: TradingCalendar
-    private let clock: any WallClock
-    private let logger: Logger
+    let clock: any WallClock
+    let logger: Logger
     private let rules: Mutex<SandboxRules>
-    private let resting = RestingOrders()
+    let resting = RestingOrders()
+    /// Active GTTs by instrument (row id → the stored GTT).
+    let watchedGTTs = Mutex<[Int64: [Int64: GTTRecord]]>([:])
     let orderIDs: OrderIDGenerator
-    private let pending = Mutex<[Int64: PriceSnapshot]>([:])
-    private let wakeUp: AsyncStream<Void>.Continuation
+    let pending = Mutex<[Int64: PriceSnapshot]>([:])
+    let wakeUp: AsyncStream<Void>.Continuation
     private let wakeUps: AsyncStream<Void>
 
     public init(
@@ -56,7 +58,8 @@ public final class SandboxBroker: PriceObserver, Sendable {
             guard let instrumentID = order.instrumentID else { continue }
             resting.insert(rowID: order.rowID, instrumentID: instrumentID, rule: Self.rule(for: order))
         }
-        logger.info("sandbox broker ready", metadata: ["working_orders": "\(resting.count)"])
+        for gtt in try await store.activeGTTs() { watch(gtt) }
+        logger.info("sandbox broker ready", metadata: ["working_orders": "\(resting.count)", "active_gtts": "\(activeGTTCount)"])
     }
 
     /// Working orders waiting for a price.
@@ -96,47 +99,10 @@ public final class SandboxBroker: PriceObserver, Sendable {
             guard let account = found, account.isActive else {
                 throw OrderRejection.refused("The user has no active default account.")
             }
-            guard account.isSandbox else { throw OrderRejection.refused("Orders for upstream accounts go through the account's router.") }
-            let position = try ledger.position(
-                accountID: account.id, exchange: instrument.exchange.rawValue, symbol: instrument.symbol, product: ticket.product)
-            let reducing = Self.reduces(ticket, position: position.netQuantity)
-            if rules.killSwitch, !reducing {
-                throw OrderRejection.refused("The kill switch is on: only orders that reduce a position are accepted.")
-            }
-            if ticket.product == .mis, squareOff, !reducing {
-                throw OrderRejection.refused("MIS orders that add to a position are not accepted after the square-off time.")
-            }
-            if ticket.product == .cnc, ticket.action == .sell {
-                try Self.checkHoldings(ticket, instrument: instrument, account: account.id, position: position.netQuantity, in: ledger)
-            }
-            let reference = Self.marginPrice(ticket, market: market)
-            let margin = rules.margin.orderMargin(
-                instrument: instrument, product: ticket.product, action: ticket.action, quantity: ticket.quantity,
-                position: position.netQuantity, price: reference)
-            let available = try ledger.availableCash(accountID: account.id)
-            if margin > available + 1e-6 {
-                throw OrderRejection.refused(
-                    "Insufficient funds: the order needs ₹\(OrderValidator.format(margin)) of margin and ₹\(OrderValidator.format(available)) is available."
-                )
-            }
-            let rule = Self.rule(ticket)
-            let decision = market.map { FillRule.decide(rule, on: $0, resting: false) } ?? .noPrice
-            let status: OrderStatus =
-                switch (ticket.priceType, decision) {
-                case (.stopLossLimit, .trigger), (.market, _), (.limit, _), (_, .fill): .open
-                default: .triggerPending
-                }
-            let placed = try ledger.place(
-                NewOrder(
-                    orderID: orderID, accountID: account.id, strategyTag: ticket.strategy, exchange: instrument.exchange,
-                    symbol: instrument.symbol, instrumentID: instrument.id, action: ticket.action, quantity: Int(ticket.quantity),
-                    priceType: ticket.priceType, product: ticket.product, price: ticket.price, triggerPrice: ticket.triggerPrice,
-                    status: status, source: source, disclosedQuantity: Int(ticket.disclosedQuantity), marginBlocked: margin))
-            guard case .fill(let price) = decision else { return placed }
-            try ledger.fill(placed, price: price, tradeID: tradeID) { net, average in
-                rules.margin.positionMargin(instrument: instrument, product: ticket.product, netQuantity: net, averagePrice: average)
-            }
-            return try ledger.order(rowID: placed.rowID) ?? placed
+            let admission = Admission(
+                ticket: ticket, instrument: instrument, market: market, rules: rules, orderID: orderID, tradeID: tradeID,
+                pastCutOff: squareOff, source: source)
+            return try admission.write(on: account, in: ledger)
         }
         if !order.status.isFinal { resting.insert(rowID: order.rowID, instrumentID: instrument.id, rule: Self.rule(for: order)) }
         return order
@@ -318,11 +284,13 @@ public final class SandboxBroker: PriceObserver, Sendable {
     // MARK: Ticks
 
     /// True when an order rests on the instrument, so its prices matter to the broker.
-    public func isWatching(instrumentID: Int64) -> Bool { resting.contains(instrumentID: instrumentID) }
+    public func isWatching(instrumentID: Int64) -> Bool {
+        resting.contains(instrumentID: instrumentID) || watchedGTTs.withLock { $0[instrumentID] != nil }
+    }
 
     public func pricesDidChange(_ snapshots: [PriceSnapshot]) {
         var any = false
-        for snapshot in snapshots where resting.contains(instrumentID: snapshot.instrumentID) {
+        for snapshot in snapshots where isWatching(instrumentID: snapshot.instrumentID) {
             pending.withLock { $0[snapshot.instrumentID] = snapshot }
             any = true
         }
@@ -337,6 +305,7 @@ public final class SandboxBroker: PriceObserver, Sendable {
                 return Array(pending.values)
             }
             await match(snapshots)
+            await fireGTTs(snapshots)
         }
     }
 
@@ -416,7 +385,7 @@ public final class SandboxBroker: PriceObserver, Sendable {
 
     // MARK: Rules
 
-    private func resolve(_ ticket: OrderTicket) throws -> Instrument {
+    func resolve(_ ticket: OrderTicket) throws -> Instrument {
         guard let instrument = instruments.instrument(symbol: ticket.symbol, exchange: ticket.exchange) else {
             throw OrderRejection.invalid("symbol", "Unknown symbol \(ticket.symbol.uppercased()) on \(ticket.exchange.uppercased()).")
         }
@@ -451,7 +420,7 @@ public final class SandboxBroker: PriceObserver, Sendable {
         return (position > 0) != (signed > 0) && ticket.quantity <= abs(position)
     }
 
-    private static func checkHoldings(
+    static func checkHoldings(
         _ ticket: OrderTicket, instrument: Instrument, account: Int64, position: Int64, in ledger: borrowing TradingLedger
     ) throws {
         let held = try ledger.holdingQuantity(accountID: account, exchange: instrument.exchange.rawValue, symbol: instrument.symbol)
@@ -504,5 +473,64 @@ public final class SandboxBroker: PriceObserver, Sendable {
         return
             "TRADE-\(pad(date.year, 4))\(pad(date.month, 2))\(pad(date.day, 2))-\(pad(secondOfDay / 3600, 2))\(pad(secondOfDay / 60 % 60, 2))\(pad(secondOfDay % 60, 2))-"
             + String(repeating: "0", count: 8 - hex.count) + hex
+    }
+}
+
+/// One order's admission inside the transaction that writes it: the account checks (kill switch,
+/// MIS cut-off, CNC holdings, margin), the insert, and the immediate fill when the market allows.
+/// Shared by every path that places an order (API, square-off, GTT), so they all obey the same rules.
+struct Admission: Sendable {
+    var ticket: OrderTicket
+    var instrument: Instrument
+    var market: PriceSnapshot?
+    var rules: SandboxRules
+    var orderID: String
+    var tradeID: String
+    var pastCutOff: Bool
+    var source: String
+
+    func write(on account: LedgerAccount, in ledger: borrowing TradingLedger) throws -> LedgerOrder {
+        guard account.isSandbox else { throw OrderRejection.refused("Orders for upstream accounts go through the account's router.") }
+        let position = try ledger.position(
+            accountID: account.id, exchange: instrument.exchange.rawValue, symbol: instrument.symbol, product: ticket.product)
+        let reducing = SandboxBroker.reduces(ticket, position: position.netQuantity)
+        if rules.killSwitch, !reducing {
+            throw OrderRejection.refused("The kill switch is on: only orders that reduce a position are accepted.")
+        }
+        if ticket.product == .mis, pastCutOff, !reducing {
+            throw OrderRejection.refused("MIS orders that add to a position are not accepted after the square-off time.")
+        }
+        if ticket.product == .cnc, ticket.action == .sell {
+            try SandboxBroker.checkHoldings(ticket, instrument: instrument, account: account.id, position: position.netQuantity, in: ledger)
+        }
+        let margin = rules.margin.orderMargin(
+            instrument: instrument, product: ticket.product, action: ticket.action, quantity: ticket.quantity,
+            position: position.netQuantity, price: SandboxBroker.marginPrice(ticket, market: market))
+        let available = try ledger.availableCash(accountID: account.id)
+        if margin > available + 1e-6 {
+            throw OrderRejection.refused(
+                "Insufficient funds: the order needs ₹\(OrderValidator.format(margin)) of margin and ₹\(OrderValidator.format(available)) is available."
+            )
+        }
+        let decision = market.map { FillRule.decide(SandboxBroker.rule(ticket), on: $0, resting: false) } ?? .noPrice
+        let status: OrderStatus =
+            switch (ticket.priceType, decision) {
+            case (.stopLossLimit, .trigger), (.market, _), (.limit, _), (_, .fill): .open
+            default: .triggerPending
+            }
+        let placed = try ledger.place(
+            NewOrder(
+                orderID: orderID, accountID: account.id, strategyTag: ticket.strategy, exchange: instrument.exchange,
+                symbol: instrument.symbol, instrumentID: instrument.id, action: ticket.action, quantity: Int(ticket.quantity),
+                priceType: ticket.priceType, product: ticket.product, price: ticket.price, triggerPrice: ticket.triggerPrice,
+                status: status, source: source, disclosedQuantity: Int(ticket.disclosedQuantity), marginBlocked: margin))
+        guard case .fill(let price) = decision else { return placed }
+        let margins = rules.margin
+        let instrument = self.instrument
+        let product = ticket.product
+        try ledger.fill(placed, price: price, tradeID: tradeID) { net, average in
+            margins.positionMargin(instrument: instrument, product: product, netQuantity: net, averagePrice: average)
+        }
+        return try ledger.order(rowID: placed.rowID) ?? placed
     }
 }

@@ -31,6 +31,14 @@ enum BookRendering {
         return "\(day.description)T\(two(second / 3600)):\(two(second / 60 % 60)):\(two(second % 60)).000Z"
     }
 
+    /// The hub's UTC form of a moment: `2026-11-20T04:30:03.000Z`.
+    static func hubTimestamp(secondsSinceEpoch seconds: Int64) -> String {
+        let day = LocalDate(secondsSinceEpoch: seconds, utcOffsetSeconds: 0)
+        let second = ((seconds % 86_400) + 86_400) % 86_400
+        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(day.description)T\(two(second / 3600)):\(two(second / 60 % 60)):\(two(second % 60)).000Z"
+    }
+
     static func money(_ value: Double) -> JSONValue { .number((value * 100).rounded() / 100) }
 
     static func order(_ order: LedgerOrder) -> JSONValue {

@@ -45,3 +45,9 @@ INSERT INTO strategy_logs (id, strategy_id, run_id, level, message, line) VALUES
 INSERT INTO audit_log (id, actor, action) VALUES (1, 'system', 'fixture');
 INSERT INTO ticks (instrument_id, ts_ns, ltp) VALUES (6, 1763700000000000000, 950.5);
 INSERT INTO bars (instrument_id, timeframe, ts, open, high, low, close, volume) VALUES (6, '1m', 1763700000, 950, 951, 949, 950.5, 10);
+
+INSERT INTO gtt_triggers (id, trigger_id, account_id, trigger_type, exchange, symbol, instrument_id, action, product, quantity,
+                          pricetype, trigger_price, price, last_price) VALUES
+    (1, 'GTT-ACTIVE', 1, 'single', 'NSE', 'SBIN', 6, 'BUY', 'CNC', 1, 'LIMIT', 110, 111, 100),
+    (2, 'GTT-FIRED',  1, 'single', 'NSE', 'SBIN', 6, 'BUY', 'CNC', 1, 'LIMIT', 105, 106, 100);
+UPDATE gtt_triggers SET status = 'triggered', fired_leg = 'single', order_id = 1 WHERE id = 2;
