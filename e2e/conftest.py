@@ -155,7 +155,7 @@ class MarketServer:
     """A fresh hub (user `trader`, one API key) served with the simulator feed."""
 
     def __init__(self, root):
-        data_dir = root / "data"
+        data_dir = self.server_data_dir = root / "data"
         run("migrate", data_dir=data_dir)
         self.key = create_user_with_key(data_dir)
         self.server = start_server(data_dir, *SIMULATOR_FLAGS)

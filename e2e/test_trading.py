@@ -294,3 +294,22 @@ def test_gtt_oco_needs_the_market_between_its_triggers(client):
     assert entry["trigger_type"] == "two-leg" and len(entry["legs"]) == 2
     assert entry["trigger_prices"] == sorted(entry["trigger_prices"])
     ok(client.cancelgttorder(trigger_id=good["trigger_id"]))
+
+
+def test_kill_switch_set_from_the_sqlite3_shell(client, market):
+    import subprocess
+    database = market.server_data_dir / "realalgo.db"
+
+    def set_switch(value):
+        subprocess.run(["sqlite3", str(database), f"UPDATE settings SET value = '{value}' WHERE key = 'risk.kill_switch'"], check=True)
+
+    set_switch("true")
+    try:
+        refused = wait_until(lambda: (r := client.placeorder(strategy="e2e", symbol="RELIANCE", action="BUY", exchange="NSE",
+                                                            quantity=1, product="MIS"))["status"] == "error" and r,
+                             "the kill switch to apply", timeout=15)
+        assert "kill switch" in refused["message"], refused
+    finally:
+        set_switch("false")
+    wait_until(lambda: client.placeorder(strategy="e2e", symbol="RELIANCE", action="SELL", exchange="NSE", quantity=1,
+                                         product="MIS")["status"] == "success", "orders to flow again", timeout=15)

@@ -8,8 +8,8 @@ public import ServiceLifecycle
 
 /// The sandbox broker running inside the server: it follows the hub's prices (every tick that
 /// reaches a resting order's instrument wakes the matching engine) and the hub's settings (a
-/// changed `risk.*` or `sandbox.*` setting, the kill switch among them, applies to the next
-/// order).
+/// `risk.*` or `sandbox.*` setting changed through RealAlgo, the kill switch among them, applies to
+/// the next order; one changed by another process within 5 s).
 public final class BrokerService: Service, MarketDataListener {
     public let broker: SandboxBroker
     let hub: MarketDataHub
@@ -70,6 +70,9 @@ public final class BrokerService: Service, MarketDataListener {
     /// their square-off time and closes the MIS exposure on them.
     private func squareOffWhenDue() async {
         while !Task.isCancelled {
+            // Settings changed by another process (the sqlite3 shell) reach no change feed here;
+            // re-reading them every pass bounds how long such a change waits.
+            if let rules = try? await Self.loadRules(store, alwaysOpen: alwaysOpen) { broker.updateRules(rules) }
             let due = broker.exchangesPastSquareOff(among: Self.squareOffExchanges)
             if !due.isEmpty {
                 do { _ = try await broker.squareOff(exchanges: due) } catch {
