@@ -120,6 +120,10 @@ struct GTTTests {
                 calendar: try await harness.store.calendar.load(), clock: FixedClock(SandboxHarness.marketOpenNanos), logger: Logger(label: "t"))
             try await restarted.start()
             #expect(restarted.activeGTTCount == 1)
+            // Ids continue after the last GTT id too (they share the order-id sequence).
+            let next = try await restarted.placeGTT(Self.single(830, price: 831), userID: harness.userID)
+            #expect(next.triggerID > second.triggerID)
+            _ = try await restarted.cancelGTT(triggerID: next.triggerID, userID: harness.userID)
             let low = try harness.price("SBIN", last: 785)
             await restarted.fireGTTs([low])
             #expect(try await harness.count("orders") == 0)

@@ -182,7 +182,15 @@ public struct SandboxRecovery: Sendable {
 extension Store {
     public func sandboxRecovery() async throws -> SandboxRecovery {
         try await read { db in
-            let last = try String.fetchOne(db, sql: "SELECT max(orderid) FROM orders WHERE length(orderid) = 15 AND orderid GLOB '[0-9]*'")
+            // GTT ids (`GTT-` + an order-id-shaped number) come from the same sequence.
+            let last = try String.fetchOne(
+                db,
+                sql: """
+                    SELECT max(id) FROM (
+                        SELECT max(orderid) AS id FROM orders WHERE length(orderid) = 15 AND orderid GLOB '[0-9]*'
+                        UNION ALL
+                        SELECT max(substr(trigger_id, 5)) FROM gtt_triggers WHERE length(trigger_id) = 19 AND trigger_id GLOB 'GTT-[0-9]*')
+                    """)
             let working = try Row.fetchAll(
                 db,
                 sql: """
