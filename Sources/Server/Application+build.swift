@@ -73,6 +73,7 @@ public func buildApplication(
     let authenticator = dependencies.authenticator
     let bodyLimit = configuration.maxRequestBodyBytes
     PingController(authenticator: authenticator, store: store, maxBodyBytes: bodyLimit).register(on: api)
+    OpenAPIController().register(on: api)
     SymbolController(authenticator: authenticator, store: store, maxBodyBytes: bodyLimit).register(on: api)
     InstrumentsController(authenticator: authenticator, store: store).register(on: router)
     CalendarController(authenticator: authenticator, store: store, maxBodyBytes: bodyLimit).register(on: api)

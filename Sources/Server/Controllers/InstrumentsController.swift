@@ -11,15 +11,7 @@ struct InstrumentsController: Sendable {
     let store: Store
 
     func register(on router: Router<AppRequestContext>) {
-        let path = "/api/v1/instruments"
-        router.get(RouterPath(path)) { request, _ in try await answer(request) }
-        for method in [HTTPRequest.Method.post, .put, .delete, .patch] {
-            router.on(RouterPath(path), method: method) { request, _ -> Response in
-                throw APIError(
-                    .methodNotAllowed, message: "Method \(request.method.rawValue) is not allowed on \(path); use GET",
-                    headers: [.allow: "GET"])
-            }
-        }
+        APIv1Routes(router: router).get("instruments") { request, _ in try await answer(request) }
     }
 
     private func answer(_ request: Request) async throws -> Response {

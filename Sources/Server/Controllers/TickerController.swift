@@ -13,7 +13,8 @@ struct TickerController: Sendable {
     static let intervals: Set<String> = ["1m", "5m", "15m", "30m", "1h", "4h", "D", "W", "M"]
 
     func register(on router: Router<AppRequestContext>) {
-        router.get("/api/v1/ticker/:ticker") { request, context in
+        // No 405 for other methods here: they fall through to the 404 of an unknown path.
+        APIv1Routes(router: router).get("ticker/:ticker", refusingOtherMethods: false) { request, context in
             let parameters = request.uri.queryParameters
             guard let key = parameters["apikey"].map(String.init), !key.isEmpty else {
                 throw APIError(.unauthorized, message: "API key is required: add ?apikey=…")
