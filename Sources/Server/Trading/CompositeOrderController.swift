@@ -18,7 +18,7 @@ struct CompositeOrderController: Sendable {
 
     func register(on routes: APIv1Routes) {
         routes.post("placesmartorder") { request, _ in
-            let (body, principal) = try await read(request)
+            let (body, principal) = try await SandboxReplies.read(request, limit: maxBodyBytes, authenticator: authenticator)
             try body.rejectUnknownFields(allowed: OrderRequestFields.orderFields.union(["position_size"]), error: APIError.orderField)
             let fields = OrderRequestFields(body: body)
             guard let sizeValue = body.fields["position_size"], sizeValue != .null else {
@@ -32,15 +32,15 @@ struct CompositeOrderController: Sendable {
                 userID: principal.userID, exchange: ticket.exchange, symbol: ticket.symbol, product: ticket.product.rawValue)
             let order = SmartOrder.plan(target: Int64(target), current: current, action: ticket.action, quantity: ticket.quantity)
             guard let (action, quantity) = order else {
-                return try success(["message": .string("Positions Already Matched. No Action needed.")])
+                return try SandboxReplies.success(["message": .string("Positions Already Matched. No Action needed.")])
             }
             ticket.action = action
             ticket.quantity = quantity
-            let placed = try await perform { try await broker.place(ticket, userID: principal.userID) }
-            return try success(["orderid": .string(placed.orderID)])
+            let placed = try await SandboxReplies.answeringRejections { try await broker.place(ticket, userID: principal.userID) }
+            return try SandboxReplies.success(["orderid": .string(placed.orderID)])
         }
         routes.post("splitorder") { request, _ in
-            let (body, principal) = try await read(request)
+            let (body, principal) = try await SandboxReplies.read(request, limit: maxBodyBytes, authenticator: authenticator)
             try body.rejectUnknownFields(allowed: OrderRequestFields.orderFields.union(["splitsize"]), error: APIError.orderField)
             let fields = OrderRequestFields(body: body)
             let ticket = try fields.ticket()
@@ -65,10 +65,12 @@ struct CompositeOrderController: Sendable {
                 }
                 results.append(.object(result))
             }
-            return try success(["split_size": .integer(splitSize), "total_quantity": .integer(ticket.quantity), "results": .array(results)])
+            return try SandboxReplies.success([
+                "split_size": .integer(splitSize), "total_quantity": .integer(ticket.quantity), "results": .array(results),
+            ])
         }
         routes.post("basketorder") { request, _ in
-            let (body, principal) = try await read(request)
+            let (body, principal) = try await SandboxReplies.read(request, limit: maxBodyBytes, authenticator: authenticator)
             try body.rejectUnknownFields(allowed: ["strategy", "orders"], error: APIError.orderField)
             let strategy = try OrderRequestFields(body: body).string("strategy", maxLength: 255)
             guard case .array(let items)? = body.fields["orders"], !items.isEmpty else {
@@ -107,25 +109,10 @@ struct CompositeOrderController: Sendable {
                 }
                 results.append(.object(result))
             }
-            return try success(["results": .array(results)])
+            return try SandboxReplies.success(["results": .array(results)])
         }
     }
 
-    private func read(_ request: Request) async throws -> (APIRequestBody, Principal) {
-        let body = try await APIRequestBody.read(request, limit: maxBodyBytes)
-        return (body, try await authenticator.authenticate(try body.apiKey()))
-    }
-
-    private func perform<T>(_ action: () async throws -> T) async throws -> T {
-        do { return try await action() } catch let rejection as OrderRejection { throw APIError.rejected(rejection) }
-    }
-
-    private func success(_ fields: [String: JSONValue]) throws -> Response {
-        var body = fields
-        body["status"] = .string("success")
-        body["mode"] = .string("analyze")
-        return try JSONResponse.make(JSONValue.object(body))
-    }
 }
 
 /// The arithmetic of `placesmartorder` and `splitorder`, kept pure for table tests.

@@ -16,29 +16,31 @@ struct GTTController: Sendable {
 
     func register(on routes: APIv1Routes) {
         routes.post("placegttorder") { request, _ in
-            let (body, principal) = try await read(request)
+            let (body, principal) = try await SandboxReplies.read(request, limit: maxBodyBytes, authenticator: authenticator)
             let ticket = try Self.ticket(body)
-            let record = try await perform { try await broker.placeGTT(ticket, userID: principal.userID) }
-            return try success(["trigger_id": .string(record.triggerID)])
+            let record = try await SandboxReplies.answeringRejections { try await broker.placeGTT(ticket, userID: principal.userID) }
+            return try SandboxReplies.success(["trigger_id": .string(record.triggerID)])
         }
         routes.post("modifygttorder") { request, _ in
-            let (body, principal) = try await read(request)
+            let (body, principal) = try await SandboxReplies.read(request, limit: maxBodyBytes, authenticator: authenticator)
             let triggerID = try OrderRequestFields(body: body).string("trigger_id")
             let ticket = try Self.ticket(body)
-            let record = try await perform { try await broker.modifyGTT(triggerID: triggerID, userID: principal.userID, to: ticket) }
-            return try success(["trigger_id": .string(record.triggerID)])
+            let record = try await SandboxReplies.answeringRejections {
+                try await broker.modifyGTT(triggerID: triggerID, userID: principal.userID, to: ticket)
+            }
+            return try SandboxReplies.success(["trigger_id": .string(record.triggerID)])
         }
         routes.post("cancelgttorder") { request, _ in
-            let (body, principal) = try await read(request)
+            let (body, principal) = try await SandboxReplies.read(request, limit: maxBodyBytes, authenticator: authenticator)
             try body.rejectUnknownFields(allowed: ["strategy", "trigger_id"], error: APIError.orderField)
             let fields = OrderRequestFields(body: body)
             _ = try fields.string("strategy", maxLength: 255)
             let triggerID = try fields.string("trigger_id")
-            let record = try await perform { try await broker.cancelGTT(triggerID: triggerID, userID: principal.userID) }
-            return try success(["trigger_id": .string(record.triggerID)])
+            let record = try await SandboxReplies.answeringRejections { try await broker.cancelGTT(triggerID: triggerID, userID: principal.userID) }
+            return try SandboxReplies.success(["trigger_id": .string(record.triggerID)])
         }
         routes.post("gttorderbook") { request, _ in
-            let (body, principal) = try await read(request)
+            let (body, principal) = try await SandboxReplies.read(request, limit: maxBodyBytes, authenticator: authenticator)
             try body.rejectUnknownFields(allowed: ["status"], error: APIError.orderField)
             // Active triggers by default (the ones that can still fire); "all" adds the history, active first.
             let scope = try body.optionalString("status", maxLength: 8, error: APIError.orderField)?.lowercased() ?? "active"
@@ -46,7 +48,7 @@ struct GTTController: Sendable {
             let book = try await store.gttBook(userID: principal.userID)
             let active = book.filter { $0.status == .active }
             let listed = scope == "all" ? active + book.filter { $0.status != .active } : active
-            return try success(["data": .array(listed.map(Self.render))])
+            return try SandboxReplies.success(["data": .array(listed.map(Self.render))])
         }
     }
 
@@ -134,19 +136,4 @@ struct GTTController: Sendable {
         ])
     }
 
-    private func read(_ request: Request) async throws -> (APIRequestBody, Principal) {
-        let body = try await APIRequestBody.read(request, limit: maxBodyBytes)
-        return (body, try await authenticator.authenticate(try body.apiKey()))
-    }
-
-    private func perform<T>(_ action: () async throws -> T) async throws -> T {
-        do { return try await action() } catch let rejection as OrderRejection { throw APIError.rejected(rejection) }
-    }
-
-    private func success(_ fields: [String: JSONValue]) throws -> Response {
-        var body = fields
-        body["status"] = .string("success")
-        body["mode"] = .string("analyze")
-        return try JSONResponse.make(JSONValue.object(body))
-    }
 }

@@ -21,7 +21,7 @@ struct OptionsOrderController: Sendable {
 
     func register(on routes: APIv1Routes) {
         routes.post("optionsorder") { request, _ in
-            let (body, principal) = try await read(request)
+            let (body, principal) = try await SandboxReplies.read(request, limit: maxBodyBytes, authenticator: authenticator)
             try body.rejectUnknownFields(
                 allowed: Self.legFields.union(["strategy", "underlying", "exchange", "strike_int"]), error: APIError.validation)
             let strategy = try body.requiredString("strategy", maxLength: 255, error: APIError.validation)
@@ -43,7 +43,7 @@ struct OptionsOrderController: Sendable {
             return try JSONResponse.make(JSONValue.object(reply))
         }
         routes.post("optionsmultiorder") { request, _ in
-            let (body, principal) = try await read(request)
+            let (body, principal) = try await SandboxReplies.read(request, limit: maxBodyBytes, authenticator: authenticator)
             try body.rejectUnknownFields(
                 allowed: ["strategy", "underlying", "exchange", "expiry_date", "strike_int", "legs"], error: APIError.validation)
             let strategy = try body.requiredString("strategy", maxLength: 255, error: APIError.validation)
@@ -155,10 +155,6 @@ struct OptionsOrderController: Sendable {
         return results
     }
 
-    private func read(_ request: Request) async throws -> (APIRequestBody, Principal) {
-        let body = try await APIRequestBody.read(request, limit: maxBodyBytes)
-        return (body, try await authenticator.authenticate(try body.apiKey()))
-    }
 }
 
 extension APIError {

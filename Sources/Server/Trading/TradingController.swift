@@ -19,14 +19,14 @@ struct TradingController: Sendable {
 
     func register(on routes: APIv1Routes) {
         routes.post("placeorder") { request, _ in
-            let (body, principal) = try await read(request)
+            let (body, principal) = try await SandboxReplies.read(request, limit: maxBodyBytes, authenticator: authenticator)
             try body.rejectUnknownFields(allowed: OrderRequestFields.orderFields.union(["underlying_ltp"]), error: APIError.orderField)
             let ticket = try OrderRequestFields(body: body).ticket()
-            let order = try await perform { try await broker.place(ticket, userID: principal.userID) }
-            return try success(["orderid": .string(order.orderID)])
+            let order = try await SandboxReplies.answeringRejections { try await broker.place(ticket, userID: principal.userID) }
+            return try SandboxReplies.success(["orderid": .string(order.orderID)])
         }
         routes.post("modifyorder") { request, _ in
-            let (body, principal) = try await read(request)
+            let (body, principal) = try await SandboxReplies.read(request, limit: maxBodyBytes, authenticator: authenticator)
             try body.rejectUnknownFields(allowed: OrderRequestFields.orderFields.union(["orderid"]), error: APIError.orderField)
             let fields = OrderRequestFields(body: body)
             // OpenAlgo requires every field of a modify: it is a full replacement.
@@ -39,40 +39,47 @@ struct TradingController: Sendable {
             }
             let orderID = try fields.string("orderid")
             let ticket = try fields.ticket(defaultPriceType: .limit)
-            let order = try await perform { try await broker.modify(orderID: orderID, userID: principal.userID, to: ticket) }
-            return try success(["orderid": .string(order.orderID), "message": .string("Order modified successfully")])
+            let order = try await SandboxReplies.answeringRejections {
+                try await broker.modify(orderID: orderID, userID: principal.userID, to: ticket)
+            }
+            return try SandboxReplies.success(["orderid": .string(order.orderID), "message": .string("Order modified successfully")])
         }
         routes.post("cancelorder") { request, _ in
-            let (body, principal) = try await read(request)
+            let (body, principal) = try await SandboxReplies.read(request, limit: maxBodyBytes, authenticator: authenticator)
             try body.rejectUnknownFields(allowed: ["orderid", "strategy"], error: APIError.orderField)
             let fields = OrderRequestFields(body: body)
             let orderID = try fields.string("orderid")
             _ = try fields.string("strategy", maxLength: 255)
-            let order = try await perform { try await broker.cancel(orderID: orderID, userID: principal.userID) }
-            return try success(["orderid": .string(order.orderID), "message": .string("Order \(order.orderID) cancelled successfully")])
+            let order = try await SandboxReplies.answeringRejections { try await broker.cancel(orderID: orderID, userID: principal.userID) }
+            return try SandboxReplies.success([
+                "orderid": .string(order.orderID), "message": .string("Order \(order.orderID) cancelled successfully"),
+            ])
         }
         routes.post("cancelallorder") { request, _ in
-            let (body, principal) = try await read(request)
+            let (body, principal) = try await SandboxReplies.read(request, limit: maxBodyBytes, authenticator: authenticator)
             try body.rejectUnknownFields(allowed: ["strategy"], error: APIError.orderField)
             _ = try OrderRequestFields(body: body).string("strategy", maxLength: 255)
             let (cancelled, failed) = try await broker.cancelAll(userID: principal.userID)
             let message =
                 cancelled.isEmpty && failed.isEmpty
                 ? "No open orders to cancel" : "Canceled \(cancelled.count) orders. Failed to cancel \(failed.count) orders."
-            return try success([
+            return try SandboxReplies.success([
                 "message": .string(message), "canceled_orders": .array(cancelled.map { .string($0) }),
                 "failed_cancellations": .array(failed.map { .object(["orderid": .string($0.orderID), "message": .string($0.reason)]) }),
             ])
         }
         routes.post("closeposition") { request, _ in
-            let (body, principal) = try await read(request)
+            let (body, principal) = try await SandboxReplies.read(request, limit: maxBodyBytes, authenticator: authenticator)
             try body.rejectUnknownFields(allowed: ["strategy"], error: APIError.orderField)
             let strategy = try OrderRequestFields(body: body).string("strategy", maxLength: 255)
-            let placed = try await perform { try await broker.closeAllPositions(userID: principal.userID, strategy: strategy) }
-            return try success(["message": .string(placed.isEmpty ? "No open positions to close" : "Closed \(placed.count) positions")])
+            let placed = try await SandboxReplies.answeringRejections {
+                try await broker.closeAllPositions(userID: principal.userID, strategy: strategy)
+            }
+            return try SandboxReplies.success(["message": .string(placed.isEmpty ? "No open positions to close" : "Closed \(placed.count) positions")]
+            )
         }
         routes.post("orderstatus") { request, _ in
-            let (body, principal) = try await read(request)
+            let (body, principal) = try await SandboxReplies.read(request, limit: maxBodyBytes, authenticator: authenticator)
             try body.rejectUnknownFields(allowed: ["orderid", "strategy"], error: APIError.orderField)
             let fields = OrderRequestFields(body: body)
             let orderID = try fields.string("orderid")
@@ -80,10 +87,10 @@ struct TradingController: Sendable {
             guard let order = try await store.books.order(orderID: orderID, userID: principal.userID) else {
                 throw APIError(.notFound, message: "Order \(orderID) not found")
             }
-            return try success(["data": BookRendering.order(order)])
+            return try SandboxReplies.success(["data": BookRendering.order(order)])
         }
         routes.post("openposition") { request, _ in
-            let (body, principal) = try await read(request)
+            let (body, principal) = try await SandboxReplies.read(request, limit: maxBodyBytes, authenticator: authenticator)
             try body.rejectUnknownFields(allowed: ["strategy", "symbol", "exchange", "product"], error: APIError.orderField)
             let fields = OrderRequestFields(body: body)
             _ = try fields.string("strategy", maxLength: 255)
@@ -92,17 +99,17 @@ struct TradingController: Sendable {
             let product = try fields.product()
             let quantity = try await store.books.openQuantity(
                 userID: principal.userID, exchange: exchange, symbol: symbol, product: product.rawValue)
-            return try success(["quantity": .integer(quantity)])
+            return try SandboxReplies.success(["quantity": .integer(quantity)])
         }
         routes.post("orderbook") { request, _ in
             let principal = try await readEmpty(request)
             let orders = try await store.books.orders(userID: principal.userID, since: sessionStart)
-            return try success(["data": BookRendering.orderBook(orders)])
+            return try SandboxReplies.success(["data": BookRendering.orderBook(orders)])
         }
         routes.post("tradebook") { request, _ in
             let principal = try await readEmpty(request)
             let trades = try await store.books.trades(userID: principal.userID, since: sessionStart)
-            return try success(["data": .array(trades.map(BookRendering.trade))])
+            return try SandboxReplies.success(["data": .array(trades.map(BookRendering.trade))])
         }
         routes.post("positionbook") { request, _ in
             let principal = try await readEmpty(request)
@@ -115,7 +122,7 @@ struct TradingController: Sendable {
                 unrealized += rendered.unrealized
                 return rendered.0
             }
-            return try success([
+            return try SandboxReplies.success([
                 "data": .array(rows), "total_realized_pnl": BookRendering.money(realized), "total_unrealized_pnl": BookRendering.money(unrealized),
                 "total_pnl": BookRendering.money(realized + unrealized),
             ])
@@ -138,7 +145,7 @@ struct TradingController: Sendable {
                     "pnl": BookRendering.money(pnl), "pnlpercent": BookRendering.money(cost > 0 ? pnl / cost * 100 : 0),
                 ])
             }
-            return try success([
+            return try SandboxReplies.success([
                 "data": .object([
                     "holdings": .array(rows),
                     "statistics": .object([
@@ -158,7 +165,7 @@ struct TradingController: Sendable {
             let unrealized = positions.reduce(0.0) { total, position in
                 total + BookRendering.position(position, lastPrice: lastPrice(exchange: position.exchange, symbol: position.symbol)).unrealized
             }
-            return try success([
+            return try SandboxReplies.success([
                 "data": .object([
                     "availablecash": BookRendering.money(funds.availableCash), "collateral": BookRendering.money(funds.collateral),
                     "m2mrealized": BookRendering.money(funds.realizedPnL), "m2munrealized": BookRendering.money(unrealized),
@@ -175,27 +182,9 @@ struct TradingController: Sendable {
         instruments.instrument(symbol: symbol, exchange: exchange).flatMap { prices.snapshot(instrumentID: $0.id)?.lastPrice }
     }
 
-    private func read(_ request: Request) async throws -> (APIRequestBody, Principal) {
-        let body = try await APIRequestBody.read(request, limit: maxBodyBytes)
-        let principal = try await authenticator.authenticate(try body.apiKey())
-        return (body, principal)
-    }
-
     private func readEmpty(_ request: Request) async throws -> Principal {
-        let (body, principal) = try await read(request)
+        let (body, principal) = try await SandboxReplies.read(request, limit: maxBodyBytes, authenticator: authenticator)
         try body.rejectUnknownFields(allowed: [])
         return principal
-    }
-
-    private func perform<T>(_ action: () async throws -> T) async throws -> T {
-        do { return try await action() } catch let rejection as OrderRejection { throw APIError.rejected(rejection) }
-    }
-
-    /// A sandbox success: `{"status":"success","mode":"analyze",…}`.
-    private func success(_ fields: [String: JSONValue]) throws -> Response {
-        var body = fields
-        body["status"] = .string("success")
-        body["mode"] = .string("analyze")
-        return try JSONResponse.make(JSONValue.object(body))
     }
 }
