@@ -301,7 +301,7 @@ def test_kill_switch_set_from_the_sqlite3_shell(client, market):
     database = market.server_data_dir / "realalgo.db"
 
     def set_switch(value):
-        subprocess.run(["sqlite3", str(database), f"UPDATE settings SET value = '{value}' WHERE key = 'risk.kill_switch'"], check=True)
+        subprocess.run(["sqlite3", "-cmd", ".timeout 5000", str(database), f"UPDATE settings SET value = '{value}' WHERE key = 'risk.kill_switch'"], check=True)
 
     set_switch("true")
     try:
