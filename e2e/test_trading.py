@@ -8,30 +8,9 @@ import threading
 import pytest
 from openalgo import api
 
-from conftest import MarketServer, wait_until
+from conftest import ok, wait_until
 
 SYMBOL = "SBIN"
-
-
-@pytest.fixture(scope="module")
-def market(tmp_path_factory):
-    market = MarketServer(tmp_path_factory.mktemp("trading"))
-    try:
-        yield market
-    finally:
-        market.stop()
-
-
-@pytest.fixture(scope="module")
-def client(market):
-    openalgo = api(api_key=market.key, host=market.url, ws_port=market.ws_port)
-    yield openalgo
-    openalgo.close()
-
-
-def ok(reply):
-    assert isinstance(reply, dict) and reply.get("status") == "success", reply
-    return reply
 
 
 def last_price(client, symbol=SYMBOL):

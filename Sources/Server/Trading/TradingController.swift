@@ -20,8 +20,12 @@ struct TradingController: Sendable {
     func register(on routes: APIv1Routes) {
         routes.post("placeorder") { request, _ in
             let (body, principal) = try await SandboxReplies.read(request, limit: maxBodyBytes, authenticator: authenticator)
-            try body.rejectUnknownFields(allowed: OrderRequestFields.orderFields.union(["underlying_ltp"]), error: APIError.orderField)
-            let ticket = try OrderRequestFields(body: body).ticket()
+            try body.rejectUnknownFields(
+                allowed: OrderRequestFields.orderFields.union(OrderRequestFields.exitBracketFields).union(["underlying_ltp"]),
+                error: APIError.orderField)
+            let fields = OrderRequestFields(body: body)
+            var ticket = try fields.ticket()
+            ticket.exitBracket = try fields.exitBracket()
             let order = try await SandboxReplies.answeringRejections { try await broker.place(ticket, userID: principal.userID) }
             return try SandboxReplies.success(["orderid": .string(order.orderID)])
         }
