@@ -1,5 +1,7 @@
-// RealAlgo browser app: the server's health, and a live price over the market-data WebSocket.
+// RealAlgo browser app: the server's health, a live price over the market-data WebSocket, and
+// the signed-in user's API keys.
 // Plain ES modules, no dependencies, no build step.
+import { mountAPIKeys } from './api-keys.js';
 import { mountLivePrice } from './live-price.js';
 
 const field = (id) => document.getElementById(id);
@@ -24,3 +26,4 @@ refreshHealth();
 setInterval(refreshHealth, 5000);
 
 mountLivePrice(document.getElementById('live'));
+mountAPIKeys(document.getElementById('keys'));

@@ -38,6 +38,10 @@ public struct Principal: Sendable, Equatable {
 public struct APIKeyRepository: Sendable {
     let store: Store
 
+    /// A user's active keys are capped, so a script (or a stolen session) creating keys in a loop
+    /// stops at a number a person can still review.
+    public static let maxActiveKeysPerUser = 100
+
     private static let selectInfo = """
         SELECT k.id, k.user_id, u.username, k.name, k.key_prefix, k.created_at, k.last_used_at, k.revoked_at
           FROM api_keys k JOIN users u ON u.id = k.user_id
@@ -49,10 +53,15 @@ public struct APIKeyRepository: Sendable {
     ///   - prefix: the key's first 8 characters, shown in listings to tell keys apart.
     /// - Throws: ``StoreError`` `.notFound` for an unknown or inactive user.
     public func create(username: String, name: String, keyHash: String, prefix: String, actor: AuditActor) async throws -> APIKeyInfo {
-        guard (1...64).contains(name.count) else { throw StoreError(.constraint, "a key name must be 1 to 64 characters") }
+        // Counted as SQLite's length() counts (code points), so the CHECK constraint never disagrees.
+        guard (1...64).contains(name.unicodeScalars.count) else { throw StoreError(.constraint, "a key name must be 1 to 64 characters") }
         return try await store.write { db in
             guard let userID = try Int64.fetchOne(db, sql: "SELECT id FROM users WHERE username = ? AND is_active = 1", arguments: [username]) else {
                 throw StoreError(.notFound, "no active user named '\(username)'")
+            }
+            let active = try Int.fetchOne(db, sql: "SELECT count(*) FROM api_keys WHERE user_id = ? AND revoked_at IS NULL", arguments: [userID]) ?? 0
+            guard active < Self.maxActiveKeysPerUser else {
+                throw StoreError(.constraint, "'\(username)' already has \(active) active API keys, the most allowed; revoke one first")
             }
             try db.execute(
                 sql: "INSERT INTO api_keys (user_id, name, key_hash, key_prefix) VALUES (?, ?, ?, ?)",
@@ -80,16 +89,35 @@ public struct APIKeyRepository: Sendable {
         }
     }
 
-    /// Revokes a key at once. Revoking a revoked key is an error, so scripts notice typos.
+    /// Keys of one user, by id, oldest first.
+    public func list(userID: Int64) async throws -> [APIKeyInfo] {
+        try await store.read { db in
+            try Row.fetchAll(db, sql: Self.selectInfo + " WHERE k.user_id = ? ORDER BY k.id", arguments: [userID]).map(APIKeyInfo.init(row:))
+        }
+    }
+
+    /// Revokes a key at once: the next request that presents it is refused, because every
+    /// authentication reads the hub (nothing caches a key). Revoking a revoked key is an error,
+    /// so scripts notice typos.
+    /// - Parameter ownerID: when given, only a key of this user is revoked; another user's key is
+    ///   reported exactly like a missing one, so ids reveal nothing about other users.
+    /// - Returns: the key as it is now.
     /// - Throws: ``StoreError`` `.notFound` for an unknown id, `.constraint` if already revoked.
-    public func revoke(id: Int64, actor: AuditActor) async throws {
+    @discardableResult
+    public func revoke(id: Int64, ownerID: Int64? = nil, actor: AuditActor) async throws -> APIKeyInfo {
         try await store.write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT user_id, revoked_at FROM api_keys WHERE id = ?", arguments: [id]) else {
+            guard let row = try Row.fetchOne(db, sql: "SELECT user_id, revoked_at FROM api_keys WHERE id = ?", arguments: [id]),
+                ownerID.map({ $0 == row["user_id"] }) ?? true
+            else {
                 throw StoreError(.notFound, "no API key with id \(id)")
             }
             guard (row["revoked_at"] as String?) == nil else { throw StoreError(.constraint, "API key \(id) is already revoked") }
             try db.execute(sql: "UPDATE api_keys SET revoked_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?", arguments: [id])
             try AuditLog.record(db, actor: actor, userID: row["user_id"], action: "apikey.revoke", entity: "api_keys", entityID: id)
+            guard let revoked = try Row.fetchOne(db, sql: Self.selectInfo + " WHERE k.id = ?", arguments: [id]) else {
+                throw StoreError(.other, "the revoked key vanished inside its own transaction")
+            }
+            return APIKeyInfo(row: revoked)
         }
     }
 
@@ -109,7 +137,8 @@ public struct APIKeyRepository: Sendable {
         }
     }
 
-    /// Stamps `last_used_at`, at most once a minute per key so busy clients cost no extra writes.
+    /// Stamps `last_used_at`; the SQL skips a stamp less than a minute old, so even callers that
+    /// do not coalesce (several processes) write at most once a minute per key.
     public func recordUse(keyID: Int64) async throws {
         try await store.write { db in
             try db.execute(

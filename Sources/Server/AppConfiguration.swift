@@ -23,6 +23,8 @@ public struct AppConfiguration: Sendable {
     /// OpenAlgo's per-IP limits on `/api/v1/` (`ORDER_RATE_LIMIT`, `API_RATE_LIMIT`, …), on by
     /// default with OpenAlgo's values; ``RateLimitSettings/off`` lifts them (benchmarks).
     public var rateLimits = RateLimitSettings()
+    /// Browser sign-in: session lifetime and the failed-sign-in throttle (always on).
+    public var sessions = SessionSettings()
 
     public init(dataDirectory: DataDirectory) {
         self.dataDirectory = dataDirectory

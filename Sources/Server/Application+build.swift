@@ -77,6 +77,15 @@ public func buildApplication(
     SymbolController(authenticator: authenticator, store: store, maxBodyBytes: bodyLimit).register(on: api)
     InstrumentsController(authenticator: authenticator, store: store).register(on: router)
     CalendarController(authenticator: authenticator, store: store, maxBodyBytes: bodyLimit).register(on: api)
+    let sessions = SessionAuthenticator(
+        store: store, secretKey: dependencies.secretKey, settings: configuration.sessions, trustedProxies: configuration.rateLimits.trustedProxies,
+        logger: logger)
+    SessionController(sessions: sessions, maxBodyBytes: bodyLimit).register(on: api)
+    APIKeyController(
+        keys: authenticator, sessions: sessions, generator: APIKeyGenerator(secretKey: dependencies.secretKey), store: store, maxBodyBytes: bodyLimit,
+        onRevoke: { [socket = dependencies.marketDataSocket] keyID in socket?.closeSessions(signedInWithKey: keyID) }
+    )
+    .register(on: api)
 
     let webSocketRouter = Router(context: MarketDataRequestContext.self)
     var services: [any Service] = []

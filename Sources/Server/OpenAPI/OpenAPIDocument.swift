@@ -14,7 +14,8 @@ import HTTPTypes
 public enum OpenAPIDocument {
     /// Every documented endpoint, by area.
     static let operations: [APIOperation] =
-        coreOperations + marketDataOperations + feedStatusOperations + optionsOperations + orderOperations + exitBracketOperations + gttOperations
+        coreOperations + keyOperations + marketDataOperations + feedStatusOperations + optionsOperations + orderOperations
+        + exitBracketOperations + gttOperations
         + accountOperations
 
     /// The document as a JSON value.
@@ -45,7 +46,9 @@ public enum OpenAPIDocument {
         return String(decoding: try encoder.encode(json), as: UTF8.self) + "\n"
     }
 
-    private static let tags = ["Account", "Symbols", "Market calendar", "Market data", "Options", "Orders", "GTT", "Accounts", "Feed status", "Meta"]
+    private static let tags = [
+        "Account", "API keys", "Session", "Symbols", "Market calendar", "Market data", "Options", "Orders", "GTT", "Accounts", "Feed status", "Meta",
+    ]
 
     private static let description = """
         RealAlgo's REST API, following OpenAlgo's v1 wire contract (docs/API.md describes it in prose).

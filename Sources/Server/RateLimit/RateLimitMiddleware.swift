@@ -13,7 +13,7 @@ import NIOCore
 /// from anyone would let a client pick a fresh bucket per request.
 struct RateLimitMiddleware<Context: RemoteAddressRequestContext>: RouterMiddleware {
     private let buckets: [RateLimitCategory: Bucket]
-    private let trustedProxies: [IPAddressRange]
+    private let clients: ClientResolver
 
     private struct Bucket: Sendable {
         let limiter: MovingWindowLimiter
@@ -36,38 +36,17 @@ struct RateLimitMiddleware<Context: RemoteAddressRequestContext>: RouterMiddlewa
                 limiter: MovingWindowLimiter(limit: entry.value, maxClients: settings.maxClients, clock: clock),
                 refusals: Counter(label: "realalgo_rate_limited_total", dimensions: [("category", entry.key.rawValue)]))
         }
-        trustedProxies = settings.trustedProxies
+        clients = ClientResolver(trustedProxies: settings.trustedProxies)
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard !buckets.isEmpty, let category = RateLimitPolicy.category(forPath: request.uri.path), let bucket = buckets[category] else {
             return try await next(request, context)
         }
-        guard let wait = bucket.limiter.acquire(client(of: request, peer: context.remoteAddress)) else {
+        guard let wait = bucket.limiter.acquire(clients.client(of: request, peer: context.remoteAddress)) else {
             return try await next(request, context)
         }
         bucket.refusals.increment()
         return RateLimitRefusal.response(retryAfter: wait)
-    }
-
-    /// The peer, or the client a trusted proxy names. Each proxy appends the address it received
-    /// from, so the header reads `client, proxy1, proxy2`; walking from the right past trusted
-    /// proxies finds the first address none of ours wrote.
-    private func client(of request: Request, peer: SocketAddress?) -> ClientAddress {
-        let peerAddress = ClientAddress(peer)
-        guard !trustedProxies.isEmpty, isTrusted(peerAddress) else { return peerAddress }
-        var client = peerAddress
-        let entries = request.headers[values: RateLimitRefusal.forwardedFor].flatMap { $0.split(separator: ",") }
-        for entry in entries.reversed() {
-            // An entry that is not an address ends the walk: what lies left of it is unverifiable.
-            guard let address = ClientAddress(parsing: entry) else { break }
-            client = address
-            if !isTrusted(address) { break }
-        }
-        return client
-    }
-
-    private func isTrusted(_ address: ClientAddress) -> Bool {
-        trustedProxies.contains { $0.contains(address) }
     }
 }

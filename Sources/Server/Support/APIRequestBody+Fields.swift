@@ -6,8 +6,11 @@ import HTTPTypes
 /// numbers, and every problem names its field in the 400 answer.
 extension APIRequestBody {
     /// Refuses fields the endpoint does not declare, as OpenAlgo's schemas do.
-    func rejectUnknownFields(allowed: Set<String>, error: (String, String) -> APIError = APIError.invalidField) throws {
-        if let unknown = fields.keys.sorted().first(where: { $0 != "apikey" && !allowed.contains($0) }) {
+    /// - Parameter alsoRefusingAPIKey: `apikey` is undeclared too (the sign-in calls, which take none).
+    func rejectUnknownFields(
+        allowed: Set<String>, alsoRefusingAPIKey: Bool = false, error: (String, String) -> APIError = APIError.invalidField
+    ) throws {
+        if let unknown = fields.keys.sorted().first(where: { ($0 != "apikey" || alsoRefusingAPIKey) && !allowed.contains($0) }) {
             throw error(unknown, "Unknown field.")
         }
     }

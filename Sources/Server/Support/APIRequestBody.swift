@@ -8,8 +8,9 @@ struct APIRequestBody: Sendable {
     let fields: [String: JSONValue]
 
     /// Reads and parses the body.
+    /// - Parameter allowEmpty: an empty body reads as `{}` (for calls that take no fields).
     /// - Throws: ``APIError`` 413 past `limit` bytes, 400 for anything that is not a JSON object.
-    static func read(_ request: Request, limit: Int) async throws -> APIRequestBody {
+    static func read(_ request: Request, limit: Int, allowEmpty: Bool = false) async throws -> APIRequestBody {
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: limit)
@@ -17,6 +18,7 @@ struct APIRequestBody: Sendable {
             throw APIError(.contentTooLarge, message: "Request body too large: the limit is \(limit) bytes")
         }
         guard buffer.readableBytes > 0 else {
+            if allowEmpty { return APIRequestBody(fields: [:]) }
             throw APIError(.badRequest, message: "Invalid JSON: the request body is empty; send a JSON object")
         }
         let value: JSONValue

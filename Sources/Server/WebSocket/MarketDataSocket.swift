@@ -5,6 +5,7 @@ import Logging
 import MarketData
 import NIOCore
 import NIOWebSocket
+import Schema
 import Synchronization
 
 /// The OpenAlgo-compatible market-data WebSocket: one handler serves both port 8765 (any path,
@@ -50,6 +51,17 @@ final class MarketDataSocket: Sendable {
 
     /// Every open session, for the status endpoints and order updates.
     var openSessions: [FeedSession] { sessions.withLock { Array($0.values) } }
+
+    /// Closes every connection that signed in with API key `keyID` (code 4403), because the key
+    /// was just revoked: revocation is immediate for streams too, not only for the next request.
+    func closeSessions(signedInWithKey keyID: Int64) {
+        for session in openSessions where session.principal?.apiKeyID == keyID {
+            session.close(code: Self.revokedKeyCloseCode, reason: "API key revoked")
+        }
+    }
+
+    /// The close code for a connection whose API key was revoked (4000–4999 are the application's).
+    static let revokedKeyCloseCode: UInt16 = 4403
 
     /// Serves one upgraded connection; `channel` is the connection's NIO channel, which the
     /// session writes market data to directly.

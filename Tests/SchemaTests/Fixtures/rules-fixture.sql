@@ -9,6 +9,9 @@ INSERT INTO api_keys (id, user_id, name, key_hash, key_prefix, revoked_at) VALUE
     (1, 1, 'live',    '1111111111111111111111111111111111111111111111111111111111111111', 'aaaaaaaa', NULL),
     (2, 1, 'revoked', '2222222222222222222222222222222222222222222222222222222222222222', 'bbbbbbbb', '2026-01-01T00:00:00.000Z');
 
+INSERT INTO sessions (id, user_id, token_hash, expires_at) VALUES
+    (1, 1, '4444444444444444444444444444444444444444444444444444444444444444', '2099-01-01T00:00:00.000Z');
+
 INSERT INTO strategies (id, user_id, name, trailing_sl_type, trailing_sl_value, trailing_sl_active,
                         trailing_sl_peak_pnl, trailing_sl_initial_stop, trailing_sl_current_stop)
 VALUES (1, 1, 'straddle', 'points', 500, 1, 1000, -500, 500);

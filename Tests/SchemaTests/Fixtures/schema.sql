@@ -352,6 +352,18 @@ CREATE TABLE schema_migrations (
     realalgo_version  TEXT NOT NULL
 ) STRICT;
 
+-- table sessions on sessions
+CREATE TABLE sessions (
+    id            INTEGER PRIMARY KEY,
+    user_id       INTEGER NOT NULL REFERENCES users(id),
+    token_hash    TEXT NOT NULL UNIQUE CHECK (length(token_hash) = 64 AND token_hash NOT GLOB '*[^0-9a-f]*'),
+    created_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    expires_at    TEXT NOT NULL CHECK (expires_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T*Z'),
+    ip            TEXT CHECK (ip IS NULL OR length(ip) <= 64),       -- where the sign-in came from, for people reading the hub
+    user_agent    TEXT CHECK (user_agent IS NULL OR length(user_agent) <= 256),
+    CHECK (expires_at > created_at)
+) STRICT;
+
 -- table settings on settings
 CREATE TABLE settings (
     key          TEXT PRIMARY KEY CHECK (length(key) BETWEEN 1 AND 128 AND key NOT GLOB '*[^a-z0-9._]*'),
@@ -717,6 +729,12 @@ CREATE INDEX risk_events_strategy ON risk_events (strategy_id, created_at) WHERE
 
 -- index risk_events_time on risk_events
 CREATE INDEX risk_events_time ON risk_events (created_at);
+
+-- index sessions_expires on sessions
+CREATE INDEX sessions_expires ON sessions (expires_at);
+
+-- index sessions_user on sessions
+CREATE INDEX sessions_user ON sessions (user_id);
 
 -- index special_sessions_exchange on special_sessions
 CREATE INDEX special_sessions_exchange ON special_sessions (exchange, session_date);
@@ -1360,6 +1378,26 @@ END;
 CREATE TRIGGER risk_events_no_update BEFORE UPDATE ON risk_events
 BEGIN
     SELECT RAISE(ABORT, 'risk_events: risk events are append-only; a retry is a new row');
+END;
+
+-- trigger sessions_fixed on sessions
+CREATE TRIGGER sessions_fixed BEFORE UPDATE ON sessions
+BEGIN
+    SELECT RAISE(ABORT, 'sessions: a session never changes; sign in again for a new one');
+END;
+
+-- trigger sessions_never_replaced on sessions
+CREATE TRIGGER sessions_never_replaced BEFORE INSERT ON sessions
+WHEN EXISTS (SELECT 1 FROM sessions WHERE id = NEW.id OR token_hash = NEW.token_hash)
+BEGIN
+    SELECT RAISE(ABORT, 'sessions: a session with this id or token already exists; sessions are never replaced');
+END;
+
+-- trigger sessions_of_a_user on sessions
+CREATE TRIGGER sessions_of_a_user BEFORE INSERT ON sessions
+WHEN NOT EXISTS (SELECT 1 FROM users WHERE id = NEW.user_id)
+BEGIN
+    SELECT RAISE(ABORT, 'sessions: a session belongs to an existing user');
 END;
 
 -- trigger settings_updated_at on settings
