@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+public import Broker
 public import MarketData
 public import Schema
 
@@ -23,6 +24,8 @@ public struct AppConfiguration: Sendable {
     /// OpenAlgo's per-IP limits on `/api/v1/` (`ORDER_RATE_LIMIT`, `API_RATE_LIMIT`, …), on by
     /// default with OpenAlgo's values; ``RateLimitSettings/off`` lifts them (benchmarks).
     public var rateLimits = RateLimitSettings()
+    /// Upstream order routes: request timeout and reconcile interval.
+    public var upstreamOrders = UpstreamDesk.Settings()
 
     public init(dataDirectory: DataDirectory) {
         self.dataDirectory = dataDirectory
