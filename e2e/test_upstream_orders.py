@@ -5,12 +5,13 @@ accounts, `b` and `c`, pointing at them with their API keys. The official `opena
 only to A. The tests run in file order and share the servers:
 
 1. With A's sandbox as the default, A's orders never reach B or C.
-2. `analyzertoggle(False)` makes `b` the default: an order placed on A lands in B's order book,
+2. An order can name its account (`account`, RealAlgo's extension) without changing the default.
+3. `analyzertoggle(False)` makes `b` the default: an order placed on A lands in B's order book,
    A's book shows A's id linked to B's, and the fill, trade and position are mirrored back.
-3. A resting LIMIT's modify and cancel are forwarded.
-4. With B down, A answers a clear 502 naming the account, the local row is rejected, and when B
+4. A resting LIMIT's modify and cancel are forwarded.
+5. With B down, A answers a clear 502 naming the account, the local row is rejected, and when B
    comes back nothing was sent twice.
-5. A mirror `b → c` (× 2) places every order on both upstreams.
+6. A mirror `b → c` (× 2) places every order on both upstreams.
 
 Every process started here is stopped when the module ends; everything listens on 127.0.0.1.
 """
@@ -108,6 +109,19 @@ def test_paper_orders_never_reach_an_upstream(servers):
         assert "placeorder" not in upstream.server.log() and "closeposition" not in upstream.server.log()
 
 
+def test_an_order_can_name_its_account(servers):
+    client, c = servers["client"], servers["c"]
+    unknown = client.placeorder(strategy="e2e", symbol=SYMBOL, action="BUY", exchange="NSE", price_type="MARKET", product="MIS",
+                                quantity=1, account="nope")
+    assert unknown["status"] == "error" and unknown["code"] == 400 and "account" in unknown["message"], unknown
+    # The sandbox stays the default; this one order goes to upstream `c`.
+    reply = ok(client.placeorder(strategy="e2e", symbol=SYMBOL, action="BUY", exchange="NSE", price_type="MARKET", product="MIS",
+                                 quantity=1, account="c"))
+    assert reply["mode"] == "live"
+    assert [o["quantity"] for o in c.orders()] == [1]
+    assert ok(client.analyzerstatus())["data"]["mode"] == "analyze"
+
+
 def test_an_order_on_the_upstream_default_is_placed_there_and_mirrored_back(servers):
     client, b = servers["client"], servers["b"]
     assert ok(client.analyzertoggle(mode=False))["data"]["mode"] == "live"
@@ -182,6 +196,6 @@ def test_a_mirror_places_every_order_on_both_upstreams(servers):
     copy_id = reply["mirrors"][0]["orderid"]
     wait_until(lambda: status_of(client, reply["orderid"])["order_status"] == "complete", "the source order to fill", timeout=20)
     wait_until(lambda: status_of(client, copy_id)["order_status"] == "complete", "the mirror copy to fill", timeout=20)
-    assert [o["quantity"] for o in c.orders()] == [6]
+    assert sorted(o["quantity"] for o in c.orders()) == [1, 6]
     assert any(o["quantity"] == 3 and o["action"] == "SELL" for o in b.orders())
     run("account", "mirror", "remove", accounts["b"], accounts["c"], data_dir=servers["a_dir"])

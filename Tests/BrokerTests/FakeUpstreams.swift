@@ -101,7 +101,10 @@ final class FakeUpstreams: UpstreamTransport {
         case "orderbook":
             let orders = state.withLock { $0.orders[host] ?? [:] }
             let rows: [[String: Any]] = orders.map { id, order in
-                ["orderid": id, "order_status": order.status, "quantity": order.quantity, "filled_quantity": order.filled, "average_price": order.average]
+                [
+                    "orderid": id, "order_status": order.status, "quantity": order.quantity, "filled_quantity": order.filled,
+                    "average_price": order.average,
+                ]
             }
             return try answer(200, ["status": "success", "data": ["orders": rows]])
         case "tradebook":

@@ -223,7 +223,9 @@ struct UpstreamRouteTests {
             #expect(copy.quantity == 20 && copy.parentRowID == placed.order.rowID && copy.brokerOrderID == "UP2")
             #expect(placed.mirrors.first { $0.account == "d" }?.error?.contains("unreachable") == true)
             let statuses = try await setup.store.read { db in
-                try Row.fetchAll(db, sql: "SELECT account_id, status FROM orders ORDER BY id").map { [$0["account_id"] as Int64: $0["status"] as String] }
+                try Row.fetchAll(db, sql: "SELECT account_id, status FROM orders ORDER BY id").map {
+                    [$0["account_id"] as Int64: $0["status"] as String]
+                }
             }
             #expect(statuses == [[source: "open"], [good: "open"], [bad: "rejected"]])
             // Cancelling the source cancels the working copy too.
@@ -257,7 +259,9 @@ struct UpstreamRouteTests {
             }
             await #expect(throws: StoreError.self) {
                 try await setup.store.upstreamOrders.recordPending(
-                    NewOrder(orderID: "261120000000009", accountID: sandbox, exchange: .nse, symbol: "SBIN", action: .buy, quantity: 1, priceType: .market, product: .mis))
+                    NewOrder(
+                        orderID: "261120000000009", accountID: sandbox, exchange: .nse, symbol: "SBIN", action: .buy, quantity: 1, priceType: .market,
+                        product: .mis))
             }
         }
     }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import Core
-import Logging
 import Foundation
 import HummingbirdWSClient
+import Logging
 import Schema
 import Synchronization
 

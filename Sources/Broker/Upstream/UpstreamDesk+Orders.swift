@@ -20,7 +20,8 @@ extension UpstreamDesk {
             disclosedQuantity: Int(ticket.disclosedQuantity))
         let pending: LedgerOrder
         do { pending = try await store.upstreamOrders.recordPending(new, parentRowID: parent) } catch let error as StoreError
-        where error.code == .constraint {
+            where error.code == .constraint
+        {
             // The hub's rules (an index exchange, a disclosed quantity above the quantity) refuse it.
             throw OrderRejection.refused(error.message)
         }
@@ -145,12 +146,18 @@ extension UpstreamDesk {
             let needsLimit = ticket.priceType == .limit || ticket.priceType == .stopLossLimit
             let needsTrigger = ticket.priceType == .stopLossLimit || ticket.priceType == .stopLossMarket
             if needsLimit != (ticket.price > 0) {
-                throw OrderRejection.invalid("price", needsLimit ? "A \(ticket.priceType.rawValue) order needs a price greater than 0." : "A \(ticket.priceType.rawValue) order takes no price (send 0).")
+                throw OrderRejection.invalid(
+                    "price",
+                    needsLimit
+                        ? "A \(ticket.priceType.rawValue) order needs a price greater than 0."
+                        : "A \(ticket.priceType.rawValue) order takes no price (send 0).")
             }
             if needsTrigger != (ticket.triggerPrice > 0) {
                 throw OrderRejection.invalid(
                     "trigger_price",
-                    needsTrigger ? "A \(ticket.priceType.rawValue) order needs a trigger_price greater than 0." : "A \(ticket.priceType.rawValue) order takes no trigger_price (send 0).")
+                    needsTrigger
+                        ? "A \(ticket.priceType.rawValue) order needs a trigger_price greater than 0."
+                        : "A \(ticket.priceType.rawValue) order takes no trigger_price (send 0).")
             }
         }
         guard ticket.disclosedQuantity <= ticket.quantity else {

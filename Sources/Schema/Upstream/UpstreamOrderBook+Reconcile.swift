@@ -28,9 +28,10 @@ extension UpstreamOrderBook {
             }
             var added = 0
             func insertTrade(_ brokerTradeID: String, quantity: Int64, price: Double) throws {
-                let known = try Bool.fetchOne(
-                    db, sql: "SELECT EXISTS (SELECT 1 FROM trades WHERE account_id = ? AND broker_trade_id = ?)",
-                    arguments: [order.accountID, brokerTradeID]) ?? false
+                let known =
+                    try Bool.fetchOne(
+                        db, sql: "SELECT EXISTS (SELECT 1 FROM trades WHERE account_id = ? AND broker_trade_id = ?)",
+                        arguments: [order.accountID, brokerTradeID]) ?? false
                 let remaining = order.quantity - order.filledQuantity
                 guard !known, quantity > 0, price > 0, remaining > 0, !order.status.isFinal else { return }
                 try db.execute(
