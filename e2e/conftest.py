@@ -171,6 +171,31 @@ class MarketServer:
         return self.server.stop()
 
 
+@pytest.fixture(scope="module")
+def market(tmp_path_factory, request):
+    """A live server on the simulated market, one per test module that asks for it."""
+    market = MarketServer(tmp_path_factory.mktemp(request.module.__name__.removeprefix("test_").replace("_", "-")))
+    try:
+        yield market
+    finally:
+        market.stop()
+
+
+@pytest.fixture(scope="module")
+def client(market):
+    """The official `openalgo` client, constructed as its README shows, against `market`."""
+    from openalgo import api
+    openalgo = api(api_key=market.key, host=market.url, ws_port=market.ws_port)
+    yield openalgo
+    openalgo.close()
+
+
+def ok(reply):
+    """A successful client reply (a dict with status success), or a readable failure."""
+    assert isinstance(reply, dict) and reply.get("status") == "success", reply
+    return reply
+
+
 @pytest.fixture
 def server(data_dir, api_key):
     running = start_server(data_dir)

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from openalgo import api
 
-from conftest import MarketServer, http, wait_until
+from conftest import http, ok, wait_until
 
 IST = datetime.timezone(datetime.timedelta(hours=5, minutes=30))
 EQUITIES = ["RELIANCE", "INFY", "SBIN", "TCS"]
@@ -28,34 +28,11 @@ GREEKS = {"delta", "gamma", "theta", "vega"}
 
 # --- The server ---------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def market(tmp_path_factory):
-    market = MarketServer(tmp_path_factory.mktemp("market-data"))
-    try:
-        yield market
-    finally:
-        market.stop()
-
-
-@pytest.fixture(scope="module")
-def client(market):
-    """The official client, constructed as its README shows."""
-    openalgo = api(api_key=market.key, host=market.url, ws_port=market.ws_port)
-    yield openalgo
-    openalgo.close()
-
-
 # --- Helpers -------------------------------------------------------------------------------------
 
 
 def ist_today():
     return datetime.datetime.now(IST).date()
-
-
-def ok(reply):
-    """A successful client reply (a dict with status success), or a readable failure."""
-    assert isinstance(reply, dict) and reply.get("status") == "success", reply
-    return reply
 
 
 def http_error_body(reply, code):

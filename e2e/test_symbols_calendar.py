@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from openalgo import api
 
-from conftest import MarketServer, http, start_server
+from conftest import http, ok, start_server
 
 SYMBOL_FIELDS = {"id", "name", "symbol", "brsymbol", "exchange", "brexchange", "instrumenttype", "expiry", "strike",
                  "lotsize", "tick_size", "token", "freeze_qty"}
@@ -23,27 +23,6 @@ MASTER_FIELDS = ["symbol", "brsymbol", "name", "exchange", "brexchange", "token"
 OPTION_SYMBOL_FIELDS = {"status", "symbol", "exchange", "lotsize", "tick_size", "freeze_qty", "underlying_ltp"}
 CALENDAR_EXCHANGES = ["NSE", "BSE", "NFO", "BFO", "MCX", "BCD", "CDS"]
 IST = datetime.timezone(datetime.timedelta(hours=5, minutes=30))
-
-
-@pytest.fixture(scope="module")
-def market(tmp_path_factory):
-    market = MarketServer(tmp_path_factory.mktemp("symbols-calendar"))
-    try:
-        yield market
-    finally:
-        market.stop()
-
-
-@pytest.fixture(scope="module")
-def client(market):
-    openalgo = api(api_key=market.key, host=market.url, ws_port=market.ws_port)
-    yield openalgo
-    openalgo.close()
-
-
-def ok(reply):
-    assert isinstance(reply, dict) and reply.get("status") == "success", reply
-    return reply
 
 
 def http_error_body(reply, code):

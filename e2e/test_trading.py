@@ -8,30 +8,9 @@ import threading
 import pytest
 from openalgo import api
 
-from conftest import MarketServer, wait_until
+from conftest import ok, wait_until
 
 SYMBOL = "SBIN"
-
-
-@pytest.fixture(scope="module")
-def market(tmp_path_factory):
-    market = MarketServer(tmp_path_factory.mktemp("trading"))
-    try:
-        yield market
-    finally:
-        market.stop()
-
-
-@pytest.fixture(scope="module")
-def client(market):
-    openalgo = api(api_key=market.key, host=market.url, ws_port=market.ws_port)
-    yield openalgo
-    openalgo.close()
-
-
-def ok(reply):
-    assert isinstance(reply, dict) and reply.get("status") == "success", reply
-    return reply
 
 
 def last_price(client, symbol=SYMBOL):
@@ -301,7 +280,7 @@ def test_kill_switch_set_from_the_sqlite3_shell(client, market):
     database = market.server_data_dir / "realalgo.db"
 
     def set_switch(value):
-        subprocess.run(["sqlite3", str(database), f"UPDATE settings SET value = '{value}' WHERE key = 'risk.kill_switch'"], check=True)
+        subprocess.run(["sqlite3", "-cmd", ".timeout 5000", str(database), f"UPDATE settings SET value = '{value}' WHERE key = 'risk.kill_switch'"], check=True)
 
     set_switch("true")
     try:

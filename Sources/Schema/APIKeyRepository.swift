@@ -96,13 +96,14 @@ public struct APIKeyRepository: Sendable {
     /// The principal for a key hash, if the key exists, is not revoked and its user is active.
     public func principal(forKeyHash keyHash: String) async throws -> Principal? {
         try await store.read { db in
+            // Cached: every API request runs this, and preparing it each time costs more than the lookup.
             try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT k.id AS key_id, u.id AS user_id, u.username, u.is_admin
-                      FROM api_keys k JOIN users u ON u.id = k.user_id
-                     WHERE k.key_hash = ? AND k.revoked_at IS NULL AND u.is_active = 1
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT k.id AS key_id, u.id AS user_id, u.username, u.is_admin
+                          FROM api_keys k JOIN users u ON u.id = k.user_id
+                         WHERE k.key_hash = ? AND k.revoked_at IS NULL AND u.is_active = 1
+                        """),
                 arguments: [keyHash]
             ).map { Principal(userID: $0["user_id"], username: $0["username"], isAdmin: $0["is_admin"], apiKeyID: $0["key_id"]) }
         }

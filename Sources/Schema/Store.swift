@@ -49,6 +49,7 @@ public final class Store: Sendable {
     public let changes: ChangeFeed
     package let pool: DatabasePool
     private let observer: ChangeObserver?
+    private let groupCommitter: GroupCommitter
     /// Set once by ``close()``. GRDB answers most accesses to a closed pool with SQLITE_MISUSE,
     /// but not all of them, so the store refuses every access itself once closed.
     private let closed = Mutex(false)
@@ -58,6 +59,7 @@ public final class Store: Sendable {
         self.pool = pool
         self.changes = changes
         self.observer = observer
+        self.groupCommitter = GroupCommitter(pool: pool)
     }
 
     /// Opens (or creates) the hub at `url`.
@@ -164,6 +166,14 @@ public final class Store: Sendable {
         do { return try await pool.writeWithoutTransaction { db in try Self.inImmediateTransaction(db, body) } } catch let error as DatabaseError {
             throw StoreError(error)
         }
+    }
+
+    /// Like ``writeKeepingErrors(_:)``, but `body` may share its commit with other grouped
+    /// transactions waiting for the writer (see ``GroupCommitter``). It still returns only after
+    /// the commit, and a throw still undoes only what `body` wrote.
+    package func writeGrouped<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try checkOpen()
+        return try await groupCommitter.submit(body)
     }
 
     /// Runs `body` in a read transaction on a reader: a consistent snapshot, never blocked by the writer.

@@ -112,6 +112,7 @@ public func buildApplication(
         AnalyzerController(authenticator: authenticator, store: store, maxBodyBytes: bodyLimit).register(on: api)
         MarginController(authenticator: authenticator, broker: brokerService.broker, prices: hub, maxBodyBytes: bodyLimit).register(on: api)
         GTTController(authenticator: authenticator, broker: brokerService.broker, store: store, maxBodyBytes: bodyLimit).register(on: api)
+        ExitBracketController(authenticator: authenticator, broker: brokerService.broker, store: store, maxBodyBytes: bodyLimit).register(on: api)
         if let marketData = dependencies.marketData {
             let resolver = OptionSymbolResolver(
                 hub: hub, quotes: OnDemandQuotes(hub: hub, streamsOnDemand: marketData.feed?.kind == "upstream"))

@@ -45,16 +45,16 @@ public struct GTTTicket: Sendable, Equatable {
 }
 
 extension SandboxBroker {
-    var activeGTTCount: Int { watchedGTTs.withLock { $0.values.reduce(0) { $0 + $1.count } } }
+    var activeGTTCount: Int { watches.withLock { $0.gtts.values.reduce(0) { $0 + $1.count } } }
 
     func watch(_ gtt: GTTRecord) {
-        watchedGTTs.withLock { $0[gtt.instrumentID, default: [:]][gtt.rowID] = gtt }
+        watches.withLock { $0.gtts[gtt.instrumentID, default: [:]][gtt.rowID] = gtt }
     }
 
     func unwatch(_ gtt: GTTRecord) {
-        watchedGTTs.withLock { watched in
-            watched[gtt.instrumentID]?[gtt.rowID] = nil
-            if watched[gtt.instrumentID]?.isEmpty == true { watched[gtt.instrumentID] = nil }
+        watches.withLock { watches in
+            watches.gtts[gtt.instrumentID]?[gtt.rowID] = nil
+            if watches.gtts[gtt.instrumentID]?.isEmpty == true { watches.gtts[gtt.instrumentID] = nil }
         }
     }
 
@@ -106,7 +106,7 @@ extension SandboxBroker {
     func fireGTTs(_ snapshots: [PriceSnapshot]) async {
         let now = BookClock.timestamp(nanos: clock.nowNanos())
         for snapshot in snapshots {
-            let candidates = watchedGTTs.withLock { $0[snapshot.instrumentID].map { Array($0.values) } ?? [] }.sorted { $0.rowID < $1.rowID }
+            let candidates = watches.withLock { $0.gtts[snapshot.instrumentID].map { Array($0.values) } ?? [] }.sorted { $0.rowID < $1.rowID }
             for gtt in candidates {
                 let expired = gtt.expiresAt.map { $0 <= now } ?? false
                 guard expired || GTTRule.leg(gtt, lastPrice: snapshot.lastPrice) != nil else { continue }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 public import Core
+public import Schema
 
 /// An order as a caller asked for it, after parsing (types known) and before validation
 /// against the instrument, the market and the account.
@@ -14,10 +15,13 @@ public struct OrderTicket: Sendable, Equatable {
     public var price: Double
     public var triggerPrice: Double
     public var disclosedQuantity: Int64
+    /// `placeorder`'s target, stoploss and trailing_sl: an exit bracket for the position the order opens.
+    public var exitBracket: ExitBracketTerms?
 
     public init(
         strategy: String = "", exchange: String, symbol: String, action: OrderAction, quantity: Int64, priceType: PriceType = .market,
-        product: Product = .mis, price: Double = 0, triggerPrice: Double = 0, disclosedQuantity: Int64 = 0
+        product: Product = .mis, price: Double = 0, triggerPrice: Double = 0, disclosedQuantity: Int64 = 0,
+        exitBracket: ExitBracketTerms? = nil
     ) {
         self.strategy = strategy
         self.exchange = exchange
@@ -29,6 +33,7 @@ public struct OrderTicket: Sendable, Equatable {
         self.price = price
         self.triggerPrice = triggerPrice
         self.disclosedQuantity = disclosedQuantity
+        self.exitBracket = exitBracket
     }
 }
 

@@ -21,8 +21,8 @@ public final class SandboxBroker: PriceObserver, Sendable {
     let logger: Logger
     private let rules: Mutex<SandboxRules>
     let resting = RestingOrders()
-    /// Active GTTs by instrument (row id → the stored GTT).
-    let watchedGTTs = Mutex<[Int64: [Int64: GTTRecord]]>([:])
+    /// What else waits on prices besides resting orders: GTTs and exit brackets.
+    let watches = Mutex(PriceWatches())
     let orderIDs: OrderIDGenerator
     let pending = Mutex<[Int64: PriceSnapshot]>([:])
     let wakeUp: AsyncStream<Void>.Continuation
@@ -59,6 +59,8 @@ public final class SandboxBroker: PriceObserver, Sendable {
             resting.insert(rowID: order.rowID, instrumentID: instrumentID, rule: Self.rule(for: order))
         }
         for gtt in try await store.activeGTTs() { watch(gtt) }
+        let bracketInstruments = try await store.liveBracketInstruments()
+        watches.withLock { $0.bracketInstruments = bracketInstruments }
         logger.info("sandbox broker ready", metadata: ["working_orders": "\(resting.count)", "active_gtts": "\(activeGTTCount)"])
     }
 
@@ -86,6 +88,7 @@ public final class SandboxBroker: PriceObserver, Sendable {
         let market = prices.snapshot(instrumentID: instrument.id)
         let rules = currentRules
         try OrderValidator(limits: rules.limits).validate(ticket, instrument: instrument, market: market)
+        if let terms = ticket.exitBracket { try ExitBracketRule.validate(terms, entry: ticket, instrument: instrument, market: market) }
         if !system { try checkMarketOpen(instrument, rules: rules) }
         let orderID = orderIDs.next()
         let tradeID = Self.tradeID(nanos: clock.nowNanos())
@@ -105,6 +108,7 @@ public final class SandboxBroker: PriceObserver, Sendable {
             return try admission.write(on: account, in: ledger)
         }
         if !order.status.isFinal { resting.insert(rowID: order.rowID, instrumentID: instrument.id, rule: Self.rule(for: order)) }
+        if ticket.exitBracket != nil { watches.withLock { _ = $0.bracketInstruments.insert(instrument.id) } }
         return order
     }
 
@@ -285,7 +289,7 @@ public final class SandboxBroker: PriceObserver, Sendable {
 
     /// True when an order rests on the instrument, so its prices matter to the broker.
     public func isWatching(instrumentID: Int64) -> Bool {
-        resting.contains(instrumentID: instrumentID) || watchedGTTs.withLock { $0[instrumentID] != nil }
+        resting.contains(instrumentID: instrumentID) || watches.withLock { $0.covers(instrumentID) }
     }
 
     public func pricesDidChange(_ snapshots: [PriceSnapshot]) {
@@ -306,6 +310,7 @@ public final class SandboxBroker: PriceObserver, Sendable {
             }
             await match(snapshots)
             await fireGTTs(snapshots)
+            await enforceBrackets(snapshots)
         }
     }
 
@@ -524,6 +529,8 @@ struct Admission: Sendable {
                 symbol: instrument.symbol, instrumentID: instrument.id, action: ticket.action, quantity: Int(ticket.quantity),
                 priceType: ticket.priceType, product: ticket.product, price: ticket.price, triggerPrice: ticket.triggerPrice,
                 status: status, source: source, disclosedQuantity: Int(ticket.disclosedQuantity), marginBlocked: margin))
+        // Attached before the fill, so the schema arms it in the fill's own statement.
+        if let terms = ticket.exitBracket { try ledger.attachBracket(terms, to: placed) }
         guard case .fill(let price) = decision else { return placed }
         let margins = rules.margin
         let instrument = self.instrument

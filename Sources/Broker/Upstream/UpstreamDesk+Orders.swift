@@ -11,6 +11,12 @@ extension UpstreamDesk {
     ///   closed as `rejected` with the reason.
     func placeOne(_ ticket: OrderTicket, on account: RouteAccount, parent: Int64?, source: String) async throws -> LedgerOrder {
         guard account.isActive else { throw OrderRejection.refused("Account '\(account.name)' is disabled (`realalgo account enable`).") }
+        // The sandbox enforces exit brackets on its own fills; an upstream's fills arrive later and
+        // may be partial, so a bracket there would promise what RealAlgo cannot keep yet.
+        guard ticket.exitBracket == nil else {
+            throw OrderRejection.invalid(
+                "target", "Exit brackets (target, stoploss, trailing_sl) are kept on sandbox orders only; '\(account.name)' is an upstream account.")
+        }
         let instrument = instruments.instrument(symbol: ticket.symbol, exchange: ticket.exchange)
         try Self.checkShape(ticket, instrument: instrument)
         let new = NewOrder(

@@ -56,31 +56,33 @@ public struct LedgerOrder: Sendable, Equatable {
         """
     static let from = "FROM orders o JOIN accounts a ON a.id = o.account_id"
 
+    /// Reads the columns by position, in the order of ``columns``: the order path decodes a row
+    /// per order, and looking 24 names up in a row costs more than the query.
     init(row: Row) throws {
-        rowID = row["id"]
-        orderID = row["orderid"]
-        accountID = row["account_id"]
-        userID = row["user_id"]
-        strategy = row["strategy"]
-        exchange = row["exchange"]
-        symbol = row["symbol"]
-        instrumentID = row["instrument_id"]
-        action = try Self.decode(OrderAction.self, row["action"])
-        quantity = row["quantity"]
-        filledQuantity = row["filled_quantity"]
-        averagePrice = row["average_price"]
-        priceType = try Self.decode(PriceType.self, row["pricetype"])
-        product = try Self.decode(Product.self, row["product"])
-        price = row["price"]
-        triggerPrice = row["trigger_price"]
-        disclosedQuantity = row["disclosed_quantity"]
-        status = try Self.decode(OrderStatus.self, row["status"])
-        rejectionReason = row["rejection_reason"]
-        marginBlocked = row["margin_blocked"]
-        parentRowID = row["parent_id"]
-        brokerOrderID = row["broker_order_id"]
-        createdAt = row["created_at"]
-        updatedAt = row["updated_at"]
+        rowID = row[0]
+        orderID = row[1]
+        accountID = row[2]
+        userID = row[3]
+        strategy = row[4]
+        exchange = row[5]
+        symbol = row[6]
+        instrumentID = row[7]
+        action = try Self.decode(OrderAction.self, row[8])
+        quantity = row[9]
+        filledQuantity = row[10]
+        averagePrice = row[11]
+        priceType = try Self.decode(PriceType.self, row[12])
+        product = try Self.decode(Product.self, row[13])
+        price = row[14]
+        triggerPrice = row[15]
+        disclosedQuantity = row[16]
+        status = try Self.decode(OrderStatus.self, row[17])
+        rejectionReason = row[18]
+        marginBlocked = row[19]
+        parentRowID = row[20]
+        brokerOrderID = row[21]
+        createdAt = row[22]
+        updatedAt = row[23]
     }
 
     private static func decode<T: RawRepresentable<String>>(_ type: T.Type, _ text: String) throws -> T {

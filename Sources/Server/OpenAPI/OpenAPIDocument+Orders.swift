@@ -28,16 +28,26 @@ extension OpenAPIDocument {
 
     private static let noPrice = "No price yet for the underlying: the ATM strike cannot be found."
 
+    /// A bracket price: a number or a string holding one; 0, empty or null means not set.
+    private static func bracketPrice(_ description: String) -> JSONValue {
+        JSONSchema.nullable(JSONSchema.numeric(minimum: 0)).described(description + " 0, empty or null: not set.")
+    }
+
     static let orderOperations: [APIOperation] = [
         APIOperation(
             endpoint: "placeorder", summary: "Place an order",
             description: "Checked, written and, when the market allows, filled in one transaction before the order id is returned. "
-                + "`underlying_ltp` is accepted and ignored. On an upstream account (the default after `analyzer/toggle` false, or "
+                + "`target`, `stoploss` and `trailing_sl` attach an exit bracket (see `exitbrackets`; sandbox only): once the entry fills, "
+                + "a MARKET exit closes the position when the last price reaches the target or the stop (OCO), the stop trailing the best "
+                + "price by `trailing_sl` points when given. `underlying_ltp` is accepted and ignored. On an upstream account (the default after `analyzer/toggle` false, or "
                 + "named in `account`) the order row is committed before it is sent, the answer has `mode` `live`, and `mirrors` "
                 + "lists the copies placed on the account's mirror targets.",
             tag: "Orders", module: .broker,
             body: orderBody([
                 "underlying_ltp": JSONValue.object(["description": .string("Accepted and ignored.")]),
+                "target": bracketPrice("Exit bracket: the target price (above the entry's price for a BUY, below for a SELL)."),
+                "stoploss": bracketPrice("Exit bracket: the stop price (below the entry's price for a BUY, above for a SELL)."),
+                "trailing_sl": bracketPrice("Exit bracket: trail the stop this many points behind the best price since the fill."),
                 "account": JSONSchema.string(
                     "RealAlgo extension: the name of one of the user's accounts (sandbox or upstream) to place on instead of the default.",
                     maxLength: 64),

@@ -14,7 +14,8 @@ import HTTPTypes
 public enum OpenAPIDocument {
     /// Every documented endpoint, by area.
     static let operations: [APIOperation] =
-        coreOperations + marketDataOperations + feedStatusOperations + optionsOperations + orderOperations + gttOperations + accountOperations
+        coreOperations + marketDataOperations + feedStatusOperations + optionsOperations + orderOperations + exitBracketOperations + gttOperations
+        + accountOperations
 
     /// The document as a JSON value.
     public static let json: JSONValue = {

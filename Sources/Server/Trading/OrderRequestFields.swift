@@ -3,6 +3,7 @@ import Broker
 import Core
 import Foundation
 import HTTPTypes
+import Schema
 
 extension APIError {
     /// 400 in the shape OpenAlgo's order endpoints use: the message is the field dictionary as
@@ -33,6 +34,20 @@ struct OrderRequestFields {
     static let orderFields: Set<String> = [
         "strategy", "exchange", "symbol", "action", "quantity", "pricetype", "product", "price", "trigger_price", "disclosed_quantity",
     ]
+
+    /// `placeorder`'s exit bracket (the official client documents them; real OpenAlgo refuses them).
+    static let exitBracketFields: Set<String> = ["target", "stoploss", "trailing_sl"]
+
+    /// The exit bracket `target` (price), `stoploss` (price) and `trailing_sl` (points) describe,
+    /// or nil when none is set; 0, an empty string and null mean "not set", as for prices.
+    func exitBracket() throws -> ExitBracketTerms? {
+        func positive(_ name: String) throws -> Double? {
+            let value = try price(name)
+            return value > 0 ? value : nil
+        }
+        let terms = ExitBracketTerms(target: try positive("target"), stoploss: try positive("stoploss"), trailingPoints: try positive("trailing_sl"))
+        return terms.isEmpty ? nil : terms
+    }
 
     /// The order a `placeorder`-shaped body describes.
     func ticket(requireStrategy: Bool = true, defaultPriceType: PriceType = .market, allowingZeroQuantity: Bool = false) throws -> OrderTicket {

@@ -23,9 +23,11 @@ struct TradingController: Sendable {
         routes.post("placeorder") { request, _ in
             let (body, principal) = try await SandboxReplies.read(request, limit: maxBodyBytes, authenticator: authenticator)
             try body.rejectUnknownFields(
-                allowed: OrderRequestFields.orderFields.union(["underlying_ltp", "account"]), error: APIError.orderField)
+                allowed: OrderRequestFields.orderFields.union(OrderRequestFields.exitBracketFields).union(["underlying_ltp", "account"]),
+                error: APIError.orderField)
             let fields = OrderRequestFields(body: body)
-            let ticket = try fields.ticket()
+            var ticket = try fields.ticket()
+            ticket.exitBracket = try fields.exitBracket()
             // RealAlgo's extension: `account` names one of the user's accounts instead of the default.
             let accountName = try fields.optionalString("account", maxLength: 64)
             let route = try await RouteReplies.answering(SandboxRoute(broker: routing.sandbox)) {

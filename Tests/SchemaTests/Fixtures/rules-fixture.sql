@@ -51,3 +51,8 @@ INSERT INTO gtt_triggers (id, trigger_id, account_id, trigger_type, exchange, sy
     (1, 'GTT-ACTIVE', 1, 'single', 'NSE', 'SBIN', 6, 'BUY', 'CNC', 1, 'LIMIT', 110, 111, 100),
     (2, 'GTT-FIRED',  1, 'single', 'NSE', 'SBIN', 6, 'BUY', 'CNC', 1, 'LIMIT', 105, 106, 100);
 UPDATE gtt_triggers SET status = 'triggered', fired_leg = 'single', order_id = 1 WHERE id = 2;
+
+INSERT INTO exit_brackets (id, entry_order_id, account_id, exchange, symbol, instrument_id, product, side, quantity, target_price, stoploss_price)
+VALUES (1, 2, 1, 'NSE', 'SBIN', 6, 'MIS', 'short', 10, 100, 115),
+       (2, 1, 1, 'NSE', 'SBIN', 6, 'MIS', 'long', 10, 110, 95);
+UPDATE exit_brackets SET status = 'exited', entry_price = 100, exit_leg = 'target', exit_order_id = 2 WHERE id = 2;

@@ -103,6 +103,39 @@ CREATE TABLE exchanges (
     tradable  INTEGER NOT NULL DEFAULT 1 CHECK (tradable IN (0, 1))  -- 0: quote-only (indices)
 ) STRICT, WITHOUT ROWID;
 
+-- table exit_brackets on exit_brackets
+CREATE TABLE exit_brackets (
+    id               INTEGER PRIMARY KEY,
+    entry_order_id   INTEGER NOT NULL UNIQUE REFERENCES orders(id),
+    account_id       INTEGER NOT NULL REFERENCES accounts(id),
+    exchange         TEXT NOT NULL REFERENCES exchanges(code),
+    symbol           TEXT NOT NULL CHECK (length(symbol) BETWEEN 1 AND 64),
+    instrument_id    INTEGER NOT NULL REFERENCES instruments(id),
+    product          TEXT NOT NULL CHECK (product IN ('CNC', 'NRML', 'MIS')),
+    -- The position the entry opens: an exit sells a long and buys back a short.
+    side             TEXT NOT NULL CHECK (side IN ('long', 'short')),
+    quantity         INTEGER NOT NULL CHECK (quantity > 0),
+    target_price     REAL CHECK (target_price IS NULL OR target_price > 0),
+    stoploss_price   REAL CHECK (stoploss_price IS NULL OR stoploss_price > 0),
+    trailing_points  REAL CHECK (trailing_points IS NULL OR trailing_points > 0),
+    -- Set when the entry fills.
+    entry_price      REAL CHECK (entry_price IS NULL OR entry_price > 0),
+    -- The live stop: the stoploss (or entry ∓ trailing points), only ever tightened by trailing.
+    stop_price       REAL,
+    -- The best last price since the entry filled: the highest for a long, the lowest for a short.
+    best_price       REAL,
+    status           TEXT NOT NULL DEFAULT 'waiting' CHECK (status IN ('waiting', 'active', 'exited', 'cancelled')),
+    exit_leg         TEXT CHECK (exit_leg IS NULL OR exit_leg IN ('target', 'stoploss', 'trailing')),
+    exit_order_id    INTEGER REFERENCES orders(id),
+    reason           TEXT,
+    created_at       TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    updated_at       TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    CHECK (target_price IS NOT NULL OR stoploss_price IS NOT NULL OR trailing_points IS NOT NULL),
+    CHECK ((status = 'exited') = (exit_order_id IS NOT NULL AND exit_leg IS NOT NULL)),
+    CHECK (status NOT IN ('active', 'exited') OR entry_price IS NOT NULL),
+    CHECK (status <> 'cancelled' OR reason IS NOT NULL)
+) STRICT;
+
 -- table feed_events on feed_events
 CREATE TABLE feed_events (
     id          INTEGER PRIMARY KEY,
@@ -646,6 +679,12 @@ CREATE INDEX audit_log_at ON audit_log (at);
 -- index bars_by_age on bars
 CREATE INDEX bars_by_age ON bars (timeframe, ts);
 
+-- index exit_brackets_account on exit_brackets
+CREATE INDEX exit_brackets_account ON exit_brackets (account_id, created_at);
+
+-- index exit_brackets_live on exit_brackets
+CREATE INDEX exit_brackets_live ON exit_brackets (instrument_id) WHERE status IN ('waiting', 'active');
+
 -- index feed_events_at on feed_events
 CREATE INDEX feed_events_at ON feed_events (at);
 
@@ -998,6 +1037,47 @@ END;
 CREATE TRIGGER exchanges_no_update BEFORE UPDATE ON exchanges
 BEGIN
     SELECT RAISE(ABORT, 'exchanges: the exchange list is reference data; change it with a migration');
+END;
+
+-- trigger exit_brackets_arm_on_fill on orders
+CREATE TRIGGER exit_brackets_arm_on_fill AFTER UPDATE OF status ON orders
+WHEN NEW.status = 'complete' AND OLD.status <> 'complete'
+BEGIN
+    UPDATE exit_brackets
+       SET status = 'active', quantity = NEW.filled_quantity, entry_price = NEW.average_price, best_price = NEW.average_price,
+           stop_price = COALESCE(stoploss_price,
+                                 CASE side WHEN 'long' THEN NEW.average_price - trailing_points ELSE NEW.average_price + trailing_points END),
+           updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+     WHERE entry_order_id = NEW.id AND status = 'waiting';
+END;
+
+-- trigger exit_brackets_cancel_with_entry on orders
+CREATE TRIGGER exit_brackets_cancel_with_entry AFTER UPDATE OF status ON orders
+WHEN NEW.status IN ('cancelled', 'rejected')
+BEGIN
+    UPDATE exit_brackets
+       SET status = 'cancelled', reason = 'the entry order was ' || NEW.status, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+     WHERE entry_order_id = NEW.id AND status = 'waiting';
+END;
+
+-- trigger exit_brackets_final on exit_brackets
+CREATE TRIGGER exit_brackets_final BEFORE UPDATE ON exit_brackets
+WHEN OLD.status IN ('exited', 'cancelled')
+BEGIN
+    SELECT RAISE(ABORT, 'exit_brackets: an exited or cancelled bracket is final; it never changes or exits again');
+END;
+
+-- trigger exit_brackets_no_delete on exit_brackets
+CREATE TRIGGER exit_brackets_no_delete BEFORE DELETE ON exit_brackets
+BEGIN
+    SELECT RAISE(ABORT, 'exit_brackets: brackets are never deleted; cancel a live one instead');
+END;
+
+-- trigger exit_brackets_start_waiting on exit_brackets
+CREATE TRIGGER exit_brackets_start_waiting BEFORE INSERT ON exit_brackets
+WHEN NEW.status <> 'waiting' OR NEW.exit_order_id IS NOT NULL
+BEGIN
+    SELECT RAISE(ABORT, 'exit_brackets: a new bracket starts waiting for its entry, with no exit order');
 END;
 
 -- trigger feed_events_delete_old_only on feed_events
