@@ -64,7 +64,12 @@ let package = Package(
         ),
         .target(
             name: "Broker",
-            dependencies: ["Core", "Schema", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Core", "Schema",
+                .product(name: "Logging", package: "swift-log"),
+                // The order-update stream of upstream accounts (OpenAlgo's `subscribe_orders`).
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+            ],
             swiftSettings: strictSettings
         ),
         .target(name: "Strategies", dependencies: ["Core", "LuaBridge"], swiftSettings: strictSettings),
@@ -89,7 +94,7 @@ let package = Package(
         .executableTarget(
             name: "realalgo",
             dependencies: [
-                "Server", "Schema", "Core", "Cryptography", "MarketData",
+                "Server", "Schema", "Core", "Cryptography", "MarketData", "Broker",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -114,7 +119,10 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
-            name: "BrokerTests", dependencies: ["Broker", "Core", "Schema", .product(name: "Logging", package: "swift-log")],
+            name: "BrokerTests",
+            dependencies: [
+                "Broker", "Core", "Schema", .product(name: "Logging", package: "swift-log"), .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strictSettings),
         .testTarget(name: "LuaBridgeTests", dependencies: ["LuaBridge"], swiftSettings: strictSettings),
         .testTarget(

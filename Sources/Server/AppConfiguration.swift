@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+public import Broker
 public import MarketData
 public import Schema
 
@@ -25,6 +26,8 @@ public struct AppConfiguration: Sendable {
     public var rateLimits = RateLimitSettings()
     /// Browser sign-in: session lifetime and the failed-sign-in throttle (always on).
     public var sessions = SessionSettings()
+    /// Upstream order routes: request timeout and reconcile interval.
+    public var upstreamOrders = UpstreamDesk.Settings()
 
     public init(dataDirectory: DataDirectory) {
         self.dataDirectory = dataDirectory

@@ -113,7 +113,7 @@ public func buildApplication(
     if let brokerService = dependencies.broker {
         let hub = brokerService.hub
         TradingController(
-            authenticator: authenticator, broker: brokerService.broker, store: store, prices: hub, instruments: hub, clock: hub.clock,
+            authenticator: authenticator, routing: brokerService.routing, store: store, prices: hub, instruments: hub, clock: hub.clock,
             maxBodyBytes: bodyLimit
         )
         .register(on: api)

@@ -5,13 +5,14 @@ import Foundation
 import Schema
 import Server
 
-/// `realalgo account add | list | enable | disable`: upstream OpenAlgo-compatible accounts, whose
-/// market-data feeds `serve --feed upstream` consumes in priority order with failover.
+/// `realalgo account add | list | enable | disable | mirror`: upstream OpenAlgo-compatible
+/// accounts, whose market-data feeds `serve --feed upstream` consumes in priority order with
+/// failover, and which take orders when one is the user's default or named in `placeorder`.
 struct AccountCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "account",
         abstract: "Add and list upstream accounts (OpenAlgo-compatible hosts; their API keys are stored encrypted).",
-        subcommands: [Add.self, List.self, Enable.self, Disable.self])
+        subcommands: [Add.self, List.self, Enable.self, Disable.self, AccountMirrorCommand.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -33,6 +33,12 @@ enum EnvironmentSetting {
         return value
     }
 
+    static func double(_ name: String) throws -> Double? {
+        guard let text = string(name) else { return nil }
+        guard let value = Double(text), value.isFinite else { throw ValidationError("\(name)=\(text) is not a number") }
+        return value
+    }
+
     static func bool(_ name: String) throws -> Bool? {
         guard let text = string(name)?.lowercased() else { return nil }
         switch text {

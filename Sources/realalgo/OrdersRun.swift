@@ -61,7 +61,8 @@ struct OrdersRun {
 
         // As `serve` builds them (ServeCommand.serve), with the broker on the market-data hub.
         let marketData = try await MarketDataService.prepare(store: store, configuration: configuration, secretKey: secretKey, logger: logger)
-        let broker = try await BrokerService.prepare(store: store, hub: marketData.hub, alwaysOpen: configuration.alwaysOpen, logger: logger)
+        let broker = try await BrokerService.prepare(
+            store: store, hub: marketData.hub, alwaysOpen: configuration.alwaysOpen, secretKey: secretKey, logger: logger)
         let dependencies = AppDependencies(
             store: store, secretKey: secretKey, metrics: PrometheusCollectorRegistry(), marketData: marketData, broker: broker, logger: logger)
         try Self.primePrices(marketData.hub, symbols: symbols)

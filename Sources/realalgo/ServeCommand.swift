@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 public import ArgumentParser
+import Broker
 import Core
 import Cryptography
 import Foundation
@@ -88,6 +89,16 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("tick-retention-days"), help: "Days of ticks kept in the hub (1…3650).")
     var tickRetentionDays: Int?
 
+    @Option(
+        name: .customLong("upstream-reconcile-seconds"),
+        help: "Seconds between reconciles of upstream accounts with working orders (env REALALGO_UPSTREAM_RECONCILE_SECONDS; default 5).")
+    var upstreamReconcileSeconds: Double?
+
+    @Option(
+        name: .customLong("upstream-timeout-seconds"),
+        help: "Longest wait for an upstream account's answer to one request (env REALALGO_UPSTREAM_TIMEOUT_SECONDS; default 10).")
+    var upstreamTimeoutSeconds: Double?
+
     @Flag(name: .customLong("no-rate-limits"), help: "Lift every /api/v1 rate limit, e.g. for benchmarks (env REALALGO_RATE_LIMITS=off).")
     var noRateLimits = false
 
@@ -119,6 +130,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         configuration.marketData = try resolveMarketData()
         configuration.rateLimits = try resolveRateLimits()
+        configuration.upstreamOrders = try resolveUpstreamOrders()
         configuration.webRoot = try WebRoot.locate(flag: webDirectory ?? EnvironmentSetting.string("REALALGO_WEB_DIR"))
         do { try SecretKey.validateEnvironment() } catch { throw ValidationError(String(describing: error)) }
         return configuration
@@ -151,6 +163,24 @@ struct ServeCommand: AsyncParsableCommand {
         if let tickRetentionDays {
             guard (1...3650).contains(tickRetentionDays) else { throw ValidationError("--tick-retention-days must be between 1 and 3650") }
             settings.tickRetentionDays = tickRetentionDays
+        }
+        return settings
+    }
+
+    /// How upstream order routes wait and reconcile: flags, then variables, then the defaults.
+    private func resolveUpstreamOrders() throws -> UpstreamDesk.Settings {
+        var settings = UpstreamDesk.Settings()
+        let reconcile = try upstreamReconcileSeconds ?? EnvironmentSetting.double("REALALGO_UPSTREAM_RECONCILE_SECONDS")
+        if let reconcile {
+            guard reconcile >= 0.1, reconcile <= 3600 else {
+                throw ValidationError("--upstream-reconcile-seconds must be between 0.1 and 3600")
+            }
+            settings.reconcileInterval = .milliseconds(Int64(reconcile * 1000))
+        }
+        let timeout = try upstreamTimeoutSeconds ?? EnvironmentSetting.double("REALALGO_UPSTREAM_TIMEOUT_SECONDS")
+        if let timeout {
+            guard timeout >= 0.1, timeout <= 300 else { throw ValidationError("--upstream-timeout-seconds must be between 0.1 and 300") }
+            settings.requestTimeout = .milliseconds(Int64(timeout * 1000))
         }
         return settings
     }
@@ -263,7 +293,9 @@ struct ServeCommand: AsyncParsableCommand {
         // The sandbox broker trades on the hub's prices, so it needs the market-data module.
         let broker: BrokerService? =
             if configuration.modules.contains(.broker), let hub = marketData?.hub {
-                try await BrokerService.prepare(store: store, hub: hub, alwaysOpen: configuration.alwaysOpen, logger: logger)
+                try await BrokerService.prepare(
+                    store: store, hub: hub, alwaysOpen: configuration.alwaysOpen, secretKey: secretKey, upstream: configuration.upstreamOrders,
+                    logger: logger)
             } else { nil }
         if configuration.modules.contains(.broker), marketData == nil {
             logger.warning("the broker module needs the market-data module for prices; order endpoints are off")

@@ -259,7 +259,8 @@ enum ModuleServer {
             let nifty = try #require(service.hub.directory.instrument(symbol: "NIFTY", exchange: "NSE_INDEX"))
             service.hub.prime([Tick(instrumentID: nifty.id, timestampNanos: nowNanos, lastPrice: 26_020)])
             if modules.contains(.broker) {
-                broker = try await BrokerService.prepare(store: store, hub: service.hub, alwaysOpen: true, logger: logger)
+                broker = try await BrokerService.prepare(
+                    store: store, hub: service.hub, alwaysOpen: true, secretKey: secretKey, logger: logger)
             }
             marketData = service
         }

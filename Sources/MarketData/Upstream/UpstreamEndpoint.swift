@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import Core
 
 /// Where and how to reach one upstream account's market-data WebSocket.
 public struct UpstreamEndpoint: Sendable {
@@ -14,12 +15,6 @@ public struct UpstreamEndpoint: Sendable {
 
     /// OpenAlgo's default: the REST host with port 8765 when no WebSocket URL is configured.
     public static func defaultWebSocketURL(forHost host: String) -> String {
-        var rest = host
-        for scheme in ["https://", "http://"] where rest.hasPrefix(scheme) {
-            rest = String(rest.dropFirst(scheme.count))
-        }
-        let hostOnly = rest.split(separator: "/").first.map(String.init) ?? rest
-        let name = hostOnly.split(separator: ":").first.map(String.init) ?? hostOnly
-        return (host.hasPrefix("https://") ? "wss://" : "ws://") + name + ":8765"
+        UpstreamAddress.defaultWebSocketURL(forHost: host)
     }
 }

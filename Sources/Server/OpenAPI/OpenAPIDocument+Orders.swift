@@ -37,17 +37,38 @@ extension OpenAPIDocument {
         APIOperation(
             endpoint: "placeorder", summary: "Place an order",
             description: "Checked, written and, when the market allows, filled in one transaction before the order id is returned. "
-                + "`target`, `stoploss` and `trailing_sl` attach an exit bracket (see `exitbrackets`): once the entry fills, a MARKET "
-                + "exit closes the position when the last price reaches the target or the stop (OCO), the stop trailing the best price "
-                + "by `trailing_sl` points when given. `underlying_ltp` is accepted and ignored.",
+                + "`target`, `stoploss` and `trailing_sl` attach an exit bracket (see `exitbrackets`; sandbox only): once the entry fills, "
+                + "a MARKET exit closes the position when the last price reaches the target or the stop (OCO), the stop trailing the best "
+                + "price by `trailing_sl` points when given. `underlying_ltp` is accepted and ignored. On an upstream account (the default after `analyzer/toggle` false, or "
+                + "named in `account`) the order row is committed before it is sent, the answer has `mode` `live`, and `mirrors` "
+                + "lists the copies placed on the account's mirror targets.",
             tag: "Orders", module: .broker,
             body: orderBody([
                 "underlying_ltp": JSONValue.object(["description": .string("Accepted and ignored.")]),
                 "target": bracketPrice("Exit bracket: the target price (above the entry's price for a BUY, below for a SELL)."),
                 "stoploss": bracketPrice("Exit bracket: the stop price (below the entry's price for a BUY, above for a SELL)."),
                 "trailing_sl": bracketPrice("Exit bracket: trail the stop this many points behind the best price since the fill."),
+                "account": JSONSchema.string(
+                    "RealAlgo extension: the name of one of the user's accounts (sandbox or upstream) to place on instead of the default.",
+                    maxLength: 64),
             ]),
-            success: JSONSchema.sandbox(["orderid": JSONSchema.string()]), fieldErrors: .order),
+            success: JSONSchema.success(
+                [
+                    "orderid": JSONSchema.string("RealAlgo's own order id."), "mode": JSONSchema.string(enum: ["analyze", "live"]),
+                    "mirrors": JSONSchema.array(
+                        JSONSchema.object(
+                            [
+                                "account": JSONSchema.string(), "quantity": JSONSchema.integer(),
+                                "status": JSONSchema.string(enum: ["success", "error"]),
+                                "orderid": JSONSchema.string(), "message": JSONSchema.string(),
+                            ], required: ["account", "quantity", "status"]),
+                        "One entry per mirror target of an upstream account."),
+                ], required: ["orderid", "mode"]),
+            fieldErrors: .order,
+            otherErrors: [
+                502: "The upstream account is unreachable or refused the account's key; the local order row is `rejected`.",
+                504: "The upstream did not answer in time; the row is `rejected` and the order is never re-sent.",
+            ]),
         APIOperation(
             endpoint: "placesmartorder", summary: "Place the order that reaches a target position",
             description: "One order for |T − P| towards the target T = `position_size` from the current position P; nothing when they match. "

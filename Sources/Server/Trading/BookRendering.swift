@@ -43,7 +43,7 @@ enum BookRendering {
 
     static func order(_ order: LedgerOrder) -> JSONValue {
         let pending = order.status.isFinal ? 0 : max(0, order.quantity - order.filledQuantity)
-        return .object([
+        var fields: [String: JSONValue] = [
             "orderid": .string(order.orderID),
             "strategy": .string(order.strategy),
             "exchange": .string(order.exchange),
@@ -62,7 +62,10 @@ enum BookRendering {
             "pending_quantity": .integer(pending),
             "rejection_reason": .string(order.rejectionReason ?? ""),
             "timestamp": .string(timestamp(order.createdAt)),
-        ])
+        ]
+        // RealAlgo's extension: an order routed to an upstream account names the upstream's id.
+        if let brokerOrderID = order.brokerOrderID { fields["broker_orderid"] = .string(brokerOrderID) }
+        return .object(fields)
     }
 
     static func orderBook(_ orders: [LedgerOrder]) -> JSONValue {

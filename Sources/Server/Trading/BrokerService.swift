@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 public import Broker
 import Core
+public import Cryptography
 public import Logging
 public import MarketData
 public import Schema
@@ -12,23 +13,38 @@ public import ServiceLifecycle
 /// the next order; one changed by another process within 5 s).
 public final class BrokerService: Service, MarketDataListener {
     public let broker: SandboxBroker
+    /// Where orders go: the sandbox, or the user's upstream account (see ``OrderRouting``).
+    public let routing: OrderRouting
     let hub: MarketDataHub
     private let store: Store
     private let alwaysOpen: Bool
     private let logger: Logger
 
     /// Builds the broker over the hub's instruments, prices, calendar and clock, with the rules
-    /// stored in the hub, and loads its working orders.
-    public static func prepare(store: Store, hub: MarketDataHub, alwaysOpen: Bool, logger: Logger) async throws -> BrokerService {
+    /// stored in the hub, and loads its working orders; closes upstream orders a previous run
+    /// left unacknowledged (never re-sending them).
+    /// - Parameters:
+    ///   - secretKey: opens upstream accounts' API keys, each only when a request needs it.
+    ///   - upstream: timeouts and the reconcile interval of upstream order routes.
+    public static func prepare(
+        store: Store, hub: MarketDataHub, alwaysOpen: Bool, secretKey: SecretKey, upstream: UpstreamDesk.Settings = UpstreamDesk.Settings(),
+        transport: any UpstreamTransport = URLSessionTransport(), logger: Logger
+    ) async throws -> BrokerService {
         let rules = try await loadRules(store, alwaysOpen: alwaysOpen)
         let broker = SandboxBroker(
             store: store, instruments: hub, prices: hub, calendar: hub.calendar, clock: hub.clock, rules: rules, logger: logger)
         try await broker.start()
-        return BrokerService(broker: broker, hub: hub, store: store, alwaysOpen: alwaysOpen, logger: logger)
+        let box = CredentialBox(secretKey: secretKey)
+        let desk = UpstreamDesk(
+            store: store, sandbox: broker, transport: transport, unseal: { try box.open($0) }, settings: upstream, logger: logger)
+        try await desk.start()
+        return BrokerService(
+            broker: broker, routing: OrderRouting(sandbox: broker, upstream: desk), hub: hub, store: store, alwaysOpen: alwaysOpen, logger: logger)
     }
 
-    private init(broker: SandboxBroker, hub: MarketDataHub, store: Store, alwaysOpen: Bool, logger: Logger) {
+    private init(broker: SandboxBroker, routing: OrderRouting, hub: MarketDataHub, store: Store, alwaysOpen: Bool, logger: Logger) {
         self.broker = broker
+        self.routing = routing
         self.hub = hub
         self.store = store
         self.alwaysOpen = alwaysOpen
@@ -50,6 +66,7 @@ public final class BrokerService: Service, MarketDataListener {
         let changes = store.changes.subscribe(bufferingNewest: 16)
         await withDiscardingTaskGroup { group in
             group.addTask { await self.broker.run() }
+            group.addTask { await self.routing.upstream.run() }
             group.addTask {
                 for await transaction in changes.cancelOnGracefulShutdown() where transaction.tables.contains("settings") {
                     do { self.broker.updateRules(try await Self.loadRules(self.store, alwaysOpen: self.alwaysOpen)) } catch {

@@ -5,12 +5,14 @@ import HTTPTypes
 import Hummingbird
 import Schema
 
-/// OpenAlgo's order and account endpoints over the sandbox broker and the hub's books:
-/// `placeorder`, `modifyorder`, `cancelorder`, `cancelallorder`, `closeposition`, `orderstatus`,
-/// `openposition`, `orderbook`, `tradebook`, `positionbook`, `holdings` and `funds`.
+/// OpenAlgo's order and account endpoints: `placeorder`, `modifyorder`, `cancelorder`,
+/// `cancelallorder`, `closeposition`, `orderstatus`, `openposition`, `orderbook`, `tradebook`,
+/// `positionbook`, `holdings` and `funds`. Orders go through the user's route (``OrderRouting``):
+/// the sandbox broker, or an upstream account; a change to an order goes to the account that
+/// holds it. The books are the hub's, brought up to date from an upstream default first.
 struct TradingController: Sendable {
     let authenticator: APIKeyAuthenticator
-    let broker: SandboxBroker
+    let routing: OrderRouting
     let store: Store
     let prices: any PriceSource
     let instruments: any InstrumentCatalog
@@ -21,13 +23,33 @@ struct TradingController: Sendable {
         routes.post("placeorder") { request, _ in
             let (body, principal) = try await SandboxReplies.read(request, limit: maxBodyBytes, authenticator: authenticator)
             try body.rejectUnknownFields(
-                allowed: OrderRequestFields.orderFields.union(OrderRequestFields.exitBracketFields).union(["underlying_ltp"]),
+                allowed: OrderRequestFields.orderFields.union(OrderRequestFields.exitBracketFields).union(["underlying_ltp", "account"]),
                 error: APIError.orderField)
             let fields = OrderRequestFields(body: body)
             var ticket = try fields.ticket()
             ticket.exitBracket = try fields.exitBracket()
-            let order = try await SandboxReplies.answeringRejections { try await broker.place(ticket, userID: principal.userID) }
-            return try SandboxReplies.success(["orderid": .string(order.orderID)])
+            // RealAlgo's extension: `account` names one of the user's accounts instead of the default.
+            let accountName = try fields.optionalString("account", maxLength: 64)
+            let route = try await RouteReplies.answering(SandboxRoute(broker: routing.sandbox)) {
+                try await routing.route(userID: principal.userID, accountName: accountName)
+            }
+            let placed = try await RouteReplies.answering(route) { try await route.place(ticket, userID: principal.userID, source: "api") }
+            var reply: [String: JSONValue] = ["orderid": .string(placed.order.orderID)]
+            if !placed.mirrors.isEmpty {
+                reply["mirrors"] = .array(
+                    placed.mirrors.map { mirror in
+                        var item: [String: JSONValue] = ["account": .string(mirror.account), "quantity": .integer(mirror.quantity)]
+                        if let order = mirror.order {
+                            item["status"] = .string("success")
+                            item["orderid"] = .string(order.orderID)
+                        } else {
+                            item["status"] = .string("error")
+                            item["message"] = .string(mirror.error ?? "not placed")
+                        }
+                        return .object(item)
+                    })
+            }
+            return try RouteReplies.success(reply, route: route)
         }
         routes.post("modifyorder") { request, _ in
             let (body, principal) = try await SandboxReplies.read(request, limit: maxBodyBytes, authenticator: authenticator)
@@ -43,10 +65,9 @@ struct TradingController: Sendable {
             }
             let orderID = try fields.string("orderid")
             let ticket = try fields.ticket(defaultPriceType: .limit)
-            let order = try await SandboxReplies.answeringRejections {
-                try await broker.modify(orderID: orderID, userID: principal.userID, to: ticket)
-            }
-            return try SandboxReplies.success(["orderid": .string(order.orderID), "message": .string("Order modified successfully")])
+            let route = try await route(forOrder: orderID, userID: principal.userID)
+            let order = try await RouteReplies.answering(route) { try await route.modify(orderID: orderID, userID: principal.userID, to: ticket) }
+            return try RouteReplies.success(["orderid": .string(order.orderID), "message": .string("Order modified successfully")], route: route)
         }
         routes.post("cancelorder") { request, _ in
             let (body, principal) = try await SandboxReplies.read(request, limit: maxBodyBytes, authenticator: authenticator)
@@ -54,33 +75,36 @@ struct TradingController: Sendable {
             let fields = OrderRequestFields(body: body)
             let orderID = try fields.string("orderid")
             _ = try fields.string("strategy", maxLength: 255)
-            let order = try await SandboxReplies.answeringRejections { try await broker.cancel(orderID: orderID, userID: principal.userID) }
-            return try SandboxReplies.success([
-                "orderid": .string(order.orderID), "message": .string("Order \(order.orderID) cancelled successfully"),
-            ])
+            let route = try await route(forOrder: orderID, userID: principal.userID)
+            let order = try await RouteReplies.answering(route) { try await route.cancel(orderID: orderID, userID: principal.userID) }
+            return try RouteReplies.success(
+                ["orderid": .string(order.orderID), "message": .string("Order \(order.orderID) cancelled successfully")], route: route)
         }
         routes.post("cancelallorder") { request, _ in
             let (body, principal) = try await SandboxReplies.read(request, limit: maxBodyBytes, authenticator: authenticator)
             try body.rejectUnknownFields(allowed: ["strategy"], error: APIError.orderField)
             _ = try OrderRequestFields(body: body).string("strategy", maxLength: 255)
-            let (cancelled, failed) = try await broker.cancelAll(userID: principal.userID)
+            let route = try await defaultRoute(userID: principal.userID)
+            let (cancelled, failed) = try await RouteReplies.answering(route) { try await route.cancelAll(userID: principal.userID, strategy: nil) }
             let message =
                 cancelled.isEmpty && failed.isEmpty
                 ? "No open orders to cancel" : "Canceled \(cancelled.count) orders. Failed to cancel \(failed.count) orders."
-            return try SandboxReplies.success([
-                "message": .string(message), "canceled_orders": .array(cancelled.map { .string($0) }),
-                "failed_cancellations": .array(failed.map { .object(["orderid": .string($0.orderID), "message": .string($0.reason)]) }),
-            ])
+            return try RouteReplies.success(
+                [
+                    "message": .string(message), "canceled_orders": .array(cancelled.map { .string($0) }),
+                    "failed_cancellations": .array(failed.map { .object(["orderid": .string($0.orderID), "message": .string($0.reason)]) }),
+                ], route: route)
         }
         routes.post("closeposition") { request, _ in
             let (body, principal) = try await SandboxReplies.read(request, limit: maxBodyBytes, authenticator: authenticator)
             try body.rejectUnknownFields(allowed: ["strategy"], error: APIError.orderField)
             let strategy = try OrderRequestFields(body: body).string("strategy", maxLength: 255)
-            let placed = try await SandboxReplies.answeringRejections {
-                try await broker.closeAllPositions(userID: principal.userID, strategy: strategy)
+            let route = try await defaultRoute(userID: principal.userID)
+            let placed = try await RouteReplies.answering(route) {
+                try await route.closeAllPositions(userID: principal.userID, strategy: strategy, source: "api")
             }
-            return try SandboxReplies.success(["message": .string(placed.isEmpty ? "No open positions to close" : "Closed \(placed.count) positions")]
-            )
+            return try RouteReplies.success(
+                ["message": .string(placed.isEmpty ? "No open positions to close" : "Closed \(placed.count) positions")], route: route)
         }
         routes.post("orderstatus") { request, _ in
             let (body, principal) = try await SandboxReplies.read(request, limit: maxBodyBytes, authenticator: authenticator)
@@ -88,6 +112,7 @@ struct TradingController: Sendable {
             let fields = OrderRequestFields(body: body)
             let orderID = try fields.string("orderid")
             _ = try fields.string("strategy", maxLength: 255)
+            await refreshUpstreamOrder(orderID, userID: principal.userID)
             guard let order = try await store.books.order(orderID: orderID, userID: principal.userID) else {
                 throw APIError(.notFound, message: "Order \(orderID) not found")
             }
@@ -107,16 +132,19 @@ struct TradingController: Sendable {
         }
         routes.post("orderbook") { request, _ in
             let principal = try await readEmpty(request)
+            let mode = await routing.refresh(userID: principal.userID)
             let orders = try await store.books.orders(userID: principal.userID, since: sessionStart)
-            return try SandboxReplies.success(["data": BookRendering.orderBook(orders)])
+            return try RouteReplies.success(["data": BookRendering.orderBook(orders)], mode: mode)
         }
         routes.post("tradebook") { request, _ in
             let principal = try await readEmpty(request)
+            let mode = await routing.refresh(userID: principal.userID)
             let trades = try await store.books.trades(userID: principal.userID, since: sessionStart)
-            return try SandboxReplies.success(["data": .array(trades.map(BookRendering.trade))])
+            return try RouteReplies.success(["data": .array(trades.map(BookRendering.trade))], mode: mode)
         }
         routes.post("positionbook") { request, _ in
             let principal = try await readEmpty(request)
+            let mode = await routing.refresh(userID: principal.userID)
             let positions = try await store.books.positions(userID: principal.userID, since: sessionStart)
             var realized = 0.0
             var unrealized = 0.0
@@ -126,13 +154,20 @@ struct TradingController: Sendable {
                 unrealized += rendered.unrealized
                 return rendered.0
             }
-            return try SandboxReplies.success([
-                "data": .array(rows), "total_realized_pnl": BookRendering.money(realized), "total_unrealized_pnl": BookRendering.money(unrealized),
-                "total_pnl": BookRendering.money(realized + unrealized),
-            ])
+            return try RouteReplies.success(
+                [
+                    "data": .array(rows), "total_realized_pnl": BookRendering.money(realized),
+                    "total_unrealized_pnl": BookRendering.money(unrealized), "total_pnl": BookRendering.money(realized + unrealized),
+                ], mode: mode)
         }
         routes.post("holdings") { request, _ in
             let principal = try await readEmpty(request)
+            if let upstream = try await routing.defaultUpstream(userID: principal.userID) {
+                return try RouteReplies.passThrough(
+                    try await RouteReplies.answering(UpstreamRoute(desk: routing.upstream, account: upstream)) {
+                        try await routing.upstreamAnswer("holdings", account: upstream)
+                    })
+            }
             let holdings = try await store.books.holdings(userID: principal.userID)
             var value = 0.0
             var invested = 0.0
@@ -162,6 +197,13 @@ struct TradingController: Sendable {
         }
         routes.post("funds") { request, _ in
             let principal = try await readEmpty(request)
+            // An upstream's cash is the upstream's: the hub only mirrors its orders, trades and positions.
+            if let upstream = try await routing.defaultUpstream(userID: principal.userID) {
+                return try RouteReplies.passThrough(
+                    try await RouteReplies.answering(UpstreamRoute(desk: routing.upstream, account: upstream)) {
+                        try await routing.upstreamAnswer("funds", account: upstream)
+                    })
+            }
             guard let funds = try await store.books.funds(userID: principal.userID) else {
                 throw APIError(.notFound, message: "The user has no default account")
             }
@@ -178,6 +220,20 @@ struct TradingController: Sendable {
                 ])
             ])
         }
+    }
+
+    private func route(forOrder orderID: String, userID: Int64) async throws -> any OrderRoute {
+        try await RouteReplies.answering(SandboxRoute(broker: routing.sandbox)) { try await routing.route(forOrder: orderID, userID: userID) }
+    }
+
+    private func defaultRoute(userID: Int64) async throws -> any OrderRoute {
+        try await RouteReplies.answering(SandboxRoute(broker: routing.sandbox)) { try await routing.route(userID: userID) }
+    }
+
+    /// A working order on an upstream account is brought up to date before its status is read.
+    private func refreshUpstreamOrder(_ orderID: String, userID: Int64) async {
+        guard let route = try? await routing.route(forOrder: orderID, userID: userID), let upstream = route as? UpstreamRoute else { return }
+        _ = try? await routing.upstream.reconcile(upstream.account, timeout: .seconds(3))
     }
 
     private var sessionStart: String { BookRendering.sessionStart(nowSeconds: clock.nowSeconds()) }

@@ -1,3 +1,15 @@
+-- table account_mirrors on account_mirrors
+CREATE TABLE account_mirrors (
+    id                 INTEGER PRIMARY KEY,
+    source_account_id  INTEGER NOT NULL REFERENCES accounts(id),
+    target_account_id  INTEGER NOT NULL REFERENCES accounts(id),
+    multiplier         INTEGER NOT NULL DEFAULT 1 CHECK (multiplier BETWEEN 1 AND 100),  -- target quantity = source quantity × multiplier
+    is_active          INTEGER NOT NULL DEFAULT 1 CHECK (is_active IN (0, 1)),
+    created_at         TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    UNIQUE (source_account_id, target_account_id),
+    CHECK (source_account_id <> target_account_id)
+) STRICT;
+
 -- table accounts on accounts
 CREATE TABLE accounts (
     id           INTEGER PRIMARY KEY,
@@ -664,6 +676,9 @@ CREATE TABLE users (
     updated_at     TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 ) STRICT;
 
+-- index account_mirrors_target on account_mirrors
+CREATE INDEX account_mirrors_target ON account_mirrors (target_account_id);
+
 -- index accounts_one_default_per_user on accounts
 CREATE UNIQUE INDEX accounts_one_default_per_user ON accounts (user_id) WHERE is_default = 1;
 
@@ -708,6 +723,9 @@ CREATE INDEX orders_account_time ON orders (account_id, created_at);
 
 -- index orders_broker_id on orders
 CREATE INDEX orders_broker_id ON orders (account_id, broker_order_id) WHERE broker_order_id IS NOT NULL;
+
+-- index orders_broker_order_unique on orders
+CREATE UNIQUE INDEX orders_broker_order_unique ON orders (account_id, broker_order_id) WHERE broker_order_id IS NOT NULL;
 
 -- index orders_resting on orders
 CREATE INDEX orders_resting ON orders (exchange, symbol) WHERE status IN ('open', 'trigger pending');
@@ -774,6 +792,9 @@ CREATE INDEX trades_account ON trades (account_id);
 
 -- index trades_book on trades
 CREATE INDEX trades_book ON trades (account_id, exchange, symbol, product);
+
+-- index trades_broker_trade_unique on trades
+CREATE UNIQUE INDEX trades_broker_trade_unique ON trades (account_id, broker_trade_id) WHERE broker_trade_id IS NOT NULL;
 
 -- index trades_order on trades
 CREATE INDEX trades_order ON trades (order_id);
@@ -904,6 +925,22 @@ SELECT t.id AS trade_id,
   JOIN position_ledger l ON l.trade_id = t.id AND l.book = 'account'
   LEFT JOIN position_ledger ls ON ls.trade_id = t.id AND ls.book = 'strategy'
   LEFT JOIN strategies s ON s.id = o.strategy_id;
+
+-- trigger account_mirrors_accounts_fixed on account_mirrors
+CREATE TRIGGER account_mirrors_accounts_fixed BEFORE UPDATE OF source_account_id, target_account_id ON account_mirrors
+WHEN NEW.source_account_id IS NOT OLD.source_account_id OR NEW.target_account_id IS NOT OLD.target_account_id
+BEGIN
+    SELECT RAISE(ABORT, 'account_mirrors: a mirror''s accounts never change; remove it and add another');
+END;
+
+-- trigger account_mirrors_upstream_same_user on account_mirrors
+CREATE TRIGGER account_mirrors_upstream_same_user BEFORE INSERT ON account_mirrors
+WHEN (SELECT kind FROM accounts WHERE id = NEW.source_account_id) IS NOT 'openalgo'
+  OR (SELECT kind FROM accounts WHERE id = NEW.target_account_id) IS NOT 'openalgo'
+  OR (SELECT user_id FROM accounts WHERE id = NEW.source_account_id) IS NOT (SELECT user_id FROM accounts WHERE id = NEW.target_account_id)
+BEGIN
+    SELECT RAISE(ABORT, 'account_mirrors: a mirror links two upstream (openalgo) accounts of the same user; a sandbox account never mirrors');
+END;
 
 -- trigger accounts_get_funds on accounts
 CREATE TRIGGER accounts_get_funds AFTER INSERT ON accounts
@@ -1171,6 +1208,27 @@ CREATE TRIGGER instruments_updated_at AFTER UPDATE ON instruments
 WHEN NEW.updated_at IS OLD.updated_at
 BEGIN
     UPDATE instruments SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = NEW.id;
+END;
+
+-- trigger orders_broker_id_fixed on orders
+CREATE TRIGGER orders_broker_id_fixed BEFORE UPDATE OF broker_order_id ON orders
+WHEN OLD.broker_order_id IS NOT NULL AND NEW.broker_order_id IS NOT OLD.broker_order_id
+BEGIN
+    SELECT RAISE(ABORT, 'orders: an order''s broker_order_id never changes once the upstream has named it');
+END;
+
+-- trigger orders_broker_id_upstream_only_insert on orders
+CREATE TRIGGER orders_broker_id_upstream_only_insert BEFORE INSERT ON orders
+WHEN NEW.broker_order_id IS NOT NULL AND (SELECT kind FROM accounts WHERE id = NEW.account_id) IS NOT 'openalgo'
+BEGIN
+    SELECT RAISE(ABORT, 'orders: only orders of an upstream (openalgo) account carry a broker_order_id; sandbox orders never reach an upstream');
+END;
+
+-- trigger orders_broker_id_upstream_only_update on orders
+CREATE TRIGGER orders_broker_id_upstream_only_update BEFORE UPDATE OF broker_order_id ON orders
+WHEN NEW.broker_order_id IS NOT NULL AND (SELECT kind FROM accounts WHERE id = NEW.account_id) IS NOT 'openalgo'
+BEGIN
+    SELECT RAISE(ABORT, 'orders: only orders of an upstream (openalgo) account carry a broker_order_id; sandbox orders never reach an upstream');
 END;
 
 -- trigger orders_fills_follow_trades on orders
