@@ -51,11 +51,12 @@ extension AccountRepository {
         try await store.read { db in
             if let name {
                 return try Row.fetchOne(
-                    db, sql: "SELECT \(RouteAccount.columns) FROM accounts WHERE user_id = ? AND name = ?", arguments: [userID, name]
+                    db.cachedStatement(sql: "SELECT \(RouteAccount.columns) FROM accounts WHERE user_id = ? AND name = ?"), arguments: [userID, name]
                 ).map(RouteAccount.init)
             }
+            // Cached: every order asks, and preparing the statement costs more than running it.
             return try Row.fetchOne(
-                db, sql: "SELECT \(RouteAccount.columns) FROM accounts WHERE user_id = ? AND is_default = 1", arguments: [userID]
+                db.cachedStatement(sql: "SELECT \(RouteAccount.columns) FROM accounts WHERE user_id = ? AND is_default = 1"), arguments: [userID]
             ).map(RouteAccount.init)
         }
     }
@@ -70,11 +71,11 @@ extension AccountRepository {
     public func routeAccount(ofOrder orderID: String, userID: Int64) async throws -> RouteAccount? {
         try await store.read { db in
             try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT \(RouteAccount.columns) FROM accounts
-                     WHERE id = (SELECT account_id FROM orders WHERE orderid = ?) AND user_id = ?
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT \(RouteAccount.columns) FROM accounts
+                         WHERE id = (SELECT account_id FROM orders WHERE orderid = ?) AND user_id = ?
+                        """),
                 arguments: [orderID, userID]
             ).map(RouteAccount.init)
         }
