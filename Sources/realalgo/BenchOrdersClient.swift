@@ -301,14 +301,16 @@ final class BenchOrdersClientHandler: ChannelInboundHandler, @unchecked Sendable
 
 /// Builds the `placeorder` request bytes once per symbol and side.
 enum BenchOrderRequests {
-    /// A MARKET MIS order of quantity 1, as the official client sends it.
-    static func placeOrder(host: String, apiKey: String, symbol: String, exchange: String, action: String) -> ByteBuffer {
+    /// A MARKET MIS order of quantity 1, as the official client sends it, to `endpoint`.
+    static func placeOrder(host: String, apiKey: String, symbol: String, exchange: String, action: String, endpoint: String = "placeorder")
+        -> ByteBuffer
+    {
         let body =
             "{\"apikey\":\"\(apiKey)\",\"strategy\":\"bench\",\"symbol\":\"\(symbol)\",\"exchange\":\"\(exchange)\","
             + "\"action\":\"\(action)\",\"product\":\"MIS\",\"pricetype\":\"MARKET\",\"quantity\":\"1\",\"price\":\"0\","
             + "\"trigger_price\":\"0\",\"disclosed_quantity\":\"0\"}"
         let head =
-            "POST /api/v1/placeorder HTTP/1.1\r\nHost: \(host)\r\nContent-Type: application/json\r\n"
+            "POST /api/v1/\(endpoint) HTTP/1.1\r\nHost: \(host)\r\nContent-Type: application/json\r\n"
             + "Content-Length: \(body.utf8.count)\r\n\r\n"
         return ByteBuffer(string: head + body)
     }

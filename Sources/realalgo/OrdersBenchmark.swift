@@ -35,6 +35,8 @@ struct OrdersBenchmark: AsyncParsableCommand {
             "Folder in which to create the scratch hub (default: the system's temporary folder); it goes in a new subfolder, deleted afterwards.",
             valueName: "path"))
     var dataDir: String?
+    @Flag(help: "Send the same body to `ping` instead: what HTTP, JSON and the API key cost with no order (the floor under placeorder).")
+    var floor = false
     @Flag(help: "Print one JSON object of figures.") var json = false
 
     private var symbolList: [String] {
@@ -59,9 +61,10 @@ struct OrdersBenchmark: AsyncParsableCommand {
         var logger = Logger(label: "realalgo.bench")
         logger.logLevel = .error
 
-        let run = OrdersRun(
+        var run = OrdersRun(
             connections: connections, clientThreads: clientThreads, orders: duration == nil ? orders : nil, duration: duration.map { .seconds($0) },
             warmup: .seconds(warmup), symbols: symbolList, durability: durability, logger: logger)
+        if floor { run.endpoint = "ping" }
         let figures = try await run.measure(in: folder)
 
         var report = BenchmarkReport(title: "RealAlgo bench orders — \(BenchmarkReport.buildKind)")
@@ -69,13 +72,15 @@ struct OrdersBenchmark: AsyncParsableCommand {
             "SQLite WAL (synchronous=\(durability.rawValue.uppercased())) in \(folder.path); \(ProcessInfo.processInfo.activeProcessorCount) cores")
         let bound = duration.map { "\($0) s" } ?? "\(orders) orders"
         report.notes.append(
-            "placeorder MARKET MIS qty 1, BUY/SELL alternating over \(figures.symbols.joined(separator: ", ")); \(connections) keep-alive connections "
+            (floor ? "FLOOR: the placeorder body sent to ping (no order is placed); " : "")
+                + "placeorder MARKET MIS qty 1, BUY/SELL alternating over \(figures.symbols.joined(separator: ", ")); \(connections) keep-alive connections "
                 + "on \(clientThreads) client thread(s); \(warmup) s warm-up + \(bound) measured (\(String(format: "%.2f", figures.measuredSeconds)) s)"
         )
-        let consistent = figures.ordersInHub == figures.successes
+        // The floor places nothing, so its hub must stay empty.
+        let consistent = figures.ordersInHub == (floor ? 0 : figures.successes)
         report.notes.append(
             consistent
-                ? "hub check: orders in the hub = successful replies (\(figures.successes))"
+                ? (floor ? "hub check: no orders in the hub" : "hub check: orders in the hub = successful replies (\(figures.successes))")
                 : "HUB CHECK FAILED: \(figures.ordersInHub) orders in the hub, \(figures.successes) successful replies")
         if let failure = figures.firstFailure { report.notes.append("first failure: \(failure)") }
         report.add("orders_per_s", "durable orders (reply after commit)", figures.ordersPerSecond, unit: "orders/s")

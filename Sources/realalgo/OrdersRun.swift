@@ -46,6 +46,8 @@ struct OrdersRun {
     let warmup: Duration
     let symbols: [String]
     let durability: Store.Durability
+    /// `placeorder`, or `ping` to measure the floor under it (HTTP, JSON and the key, no order).
+    var endpoint = "placeorder"
     let logger: Logger
 
     func measure(in folder: URL) async throws -> Figures {
@@ -84,7 +86,9 @@ struct OrdersRun {
         // Each symbol's BUY and SELL, built once; every connection on a symbol shares the bytes.
         let host = "127.0.0.1:\(port)"
         let requests = symbols.map { symbol in
-            ["BUY", "SELL"].map { BenchOrderRequests.placeOrder(host: host, apiKey: apiKey, symbol: symbol, exchange: "NSE", action: $0) }
+            ["BUY", "SELL"].map {
+                BenchOrderRequests.placeOrder(host: host, apiKey: apiKey, symbol: symbol, exchange: "NSE", action: $0, endpoint: endpoint)
+            }
         }
 
         let loops = MultiThreadedEventLoopGroup(numberOfThreads: clientThreads)
