@@ -100,25 +100,21 @@ public struct ExitBracketRecord: Sendable, Equatable {
         exchange = row[5]
         symbol = row[6]
         instrumentID = row[7]
-        product = try Self.decode(Product.self, row[8])
-        side = try Self.decode(Side.self, row[9])
+        product = try StoredText.decode(Product.self, row[8], in: "exit_brackets")
+        side = try StoredText.decode(Side.self, row[9], in: "exit_brackets")
         quantity = row[10]
         terms = ExitBracketTerms(target: row[11], stoploss: row[12], trailingPoints: row[13])
         entryPrice = row[14]
         stopPrice = row[15]
         bestPrice = row[16]
-        status = try Self.decode(Status.self, row[17])
-        exitLeg = try (row[18] as String?).map { try Self.decode(Leg.self, $0) }
+        status = try StoredText.decode(Status.self, row[17], in: "exit_brackets")
+        exitLeg = try (row[18] as String?).map { try StoredText.decode(Leg.self, $0, in: "exit_brackets") }
         exitOrderID = row[19]
         reason = row[20]
         createdAt = row[21]
         updatedAt = row[22]
     }
 
-    private static func decode<T: RawRepresentable<String>>(_ type: T.Type, _ text: String) throws -> T {
-        guard let value = T(rawValue: text) else { throw StoreError(.other, "exit_brackets: unexpected \(T.self) '\(text)' in the hub") }
-        return value
-    }
 }
 
 extension TradingLedger {

@@ -79,9 +79,7 @@ public struct GTTRecord: Sendable, Equatable {
 
     init(row: Row) throws {
         func decode<T: RawRepresentable<String>>(_ column: String) throws -> T {
-            let text: String = row[column]
-            guard let value = T(rawValue: text) else { throw StoreError(.other, "gtt_triggers: unexpected \(column) '\(text)'") }
-            return value
+            try StoredText.decode(T.self, row[column], in: "gtt_triggers")
         }
         rowID = row["id"]
         triggerID = row["trigger_id"]

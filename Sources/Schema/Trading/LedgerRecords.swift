@@ -67,16 +67,16 @@ public struct LedgerOrder: Sendable, Equatable {
         exchange = row[5]
         symbol = row[6]
         instrumentID = row[7]
-        action = try Self.decode(OrderAction.self, row[8])
+        action = try StoredText.decode(OrderAction.self, row[8], in: "orders")
         quantity = row[9]
         filledQuantity = row[10]
         averagePrice = row[11]
-        priceType = try Self.decode(PriceType.self, row[12])
-        product = try Self.decode(Product.self, row[13])
+        priceType = try StoredText.decode(PriceType.self, row[12], in: "orders")
+        product = try StoredText.decode(Product.self, row[13], in: "orders")
         price = row[14]
         triggerPrice = row[15]
         disclosedQuantity = row[16]
-        status = try Self.decode(OrderStatus.self, row[17])
+        status = try StoredText.decode(OrderStatus.self, row[17], in: "orders")
         rejectionReason = row[18]
         marginBlocked = row[19]
         parentRowID = row[20]
@@ -85,10 +85,6 @@ public struct LedgerOrder: Sendable, Equatable {
         updatedAt = row[23]
     }
 
-    private static func decode<T: RawRepresentable<String>>(_ type: T.Type, _ text: String) throws -> T {
-        guard let value = T(rawValue: text) else { throw StoreError(.other, "orders: unexpected \(T.self) '\(text)' in the hub") }
-        return value
-    }
 }
 
 /// A net position (zero when the account never traded the symbol in that product).
