@@ -148,10 +148,8 @@ public final class SandboxBroker: PriceObserver, Sendable {
             let rule = Self.rule(ticket)
             let decision = market.map { FillRule.decide(rule, on: $0, resting: false) } ?? .noPrice
             let status: OrderStatus =
-                switch (ticket.priceType, decision) {
-                case (.stopLossLimit, .trigger), (.market, _), (.limit, _), (_, .fill): .open
-                default: current.status == .open && current.priceType == ticket.priceType ? .open : .triggerPending
-                }
+                Self.restsOpen(ticket.priceType, decision) || (current.status == .open && current.priceType == ticket.priceType)
+                ? .open : .triggerPending
             if status == .triggerPending, current.status == .open {
                 throw OrderRejection(
                     .conflict, field: "pricetype",
@@ -438,6 +436,15 @@ public final class SandboxBroker: PriceObserver, Sendable {
         }
     }
 
+    /// Whether an order of `priceType` arriving with `decision` rests as `open` (rather than
+    /// `trigger pending`): MARKET and LIMIT always, a stop once its trigger is hit or it fills.
+    static func restsOpen(_ priceType: PriceType, _ decision: FillDecision) -> Bool {
+        switch (priceType, decision) {
+        case (.stopLossLimit, .trigger), (.market, _), (.limit, _), (_, .fill): true
+        default: false
+        }
+    }
+
     static func marginPrice(_ ticket: OrderTicket, market: PriceSnapshot?) -> Double {
         switch ticket.priceType {
         case .market: market?.lastPrice ?? 0
@@ -518,11 +525,7 @@ struct Admission: Sendable {
             )
         }
         let decision = market.map { FillRule.decide(SandboxBroker.rule(ticket), on: $0, resting: false) } ?? .noPrice
-        let status: OrderStatus =
-            switch (ticket.priceType, decision) {
-            case (.stopLossLimit, .trigger), (.market, _), (.limit, _), (_, .fill): .open
-            default: .triggerPending
-            }
+        let status: OrderStatus = SandboxBroker.restsOpen(ticket.priceType, decision) ? .open : .triggerPending
         let placed = try ledger.place(
             NewOrder(
                 orderID: orderID, accountID: account.id, strategyTag: ticket.strategy, exchange: instrument.exchange,
