@@ -104,7 +104,7 @@ extension SandboxBroker {
     /// Fires the GTTs these prices reach: each in its own transaction with the order it places,
     /// so a GTT fires exactly once (the hub refuses any change to a GTT that is no longer active).
     func fireGTTs(_ snapshots: [PriceSnapshot]) async {
-        let now = BookClock.timestamp(nanos: clock.nowNanos())
+        let now = HubTimestamp.utc(nanos: clock.nowNanos())
         for snapshot in snapshots {
             let candidates = watches.withLock { $0.gtts[snapshot.instrumentID].map { Array($0.values) } ?? [] }.sorted { $0.rowID < $1.rowID }
             for gtt in candidates {
@@ -205,20 +205,5 @@ extension SandboxBroker {
             throw OrderRejection(.notFound, field: "trigger_id", "GTT \(triggerID) not found")
         }
         return gtt
-    }
-}
-
-/// The hub's UTC timestamp form (`2026-11-20T04:30:03.000Z`) from nanoseconds since the epoch.
-enum BookClock {
-    static func timestamp(nanos: Int64) -> String {
-        let seconds = nanos / 1_000_000_000
-        let millis = (nanos / 1_000_000) % 1_000
-        let day = LocalDate(secondsSinceEpoch: seconds, utcOffsetSeconds: 0)
-        let second = ((seconds % 86_400) + 86_400) % 86_400
-        func pad(_ value: Int64, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        return "\(day)T\(pad(second / 3600, 2)):\(pad(second / 60 % 60, 2)):\(pad(second % 60, 2)).\(pad(millis, 3))Z"
     }
 }

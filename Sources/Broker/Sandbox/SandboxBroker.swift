@@ -476,10 +476,7 @@ public final class SandboxBroker: PriceObserver, Sendable {
         let seconds = nanos / 1_000_000_000 + Int64(TradingCalendar.istOffsetSeconds)
         let date = LocalDate(secondsSinceEpoch: seconds, utcOffsetSeconds: 0)
         let secondOfDay = Int(((seconds % 86_400) + 86_400) % 86_400)
-        func pad(_ value: Int, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
+        func pad(_ value: Int, _ width: Int) -> String { HubTimestamp.padded(Int64(value), width) }
         let random = UInt32.random(in: 0...UInt32.max) ^ UInt32(truncatingIfNeeded: sequence)
         let hex = String(random, radix: 16)
         return

@@ -14,8 +14,8 @@ enum BookRendering {
         var seconds = Int64(date.daysSinceEpoch) * 86_400 + Int64(time[0] * 3600 + time[1] * 60 + time[2]) + Int64(TradingCalendar.istOffsetSeconds)
         let day = LocalDate(daysSinceEpoch: Int(seconds / 86_400))
         seconds %= 86_400
-        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(day.description) \(two(seconds / 3600)):\(two(seconds / 60 % 60)):\(two(seconds % 60))"
+        let pad = HubTimestamp.padded
+        return "\(day.description) \(pad(seconds / 3600, 2)):\(pad(seconds / 60 % 60, 2)):\(pad(seconds % 60, 2))"
     }
 
     /// The hub's UTC timestamp form of the start of the current order-book session: 03:00 IST
@@ -24,20 +24,11 @@ enum BookRendering {
         let istNow = nowSeconds + Int64(TradingCalendar.istOffsetSeconds)
         var start = istNow - ((istNow % 86_400) + 86_400) % 86_400 + 3 * 3600
         if start > istNow { start -= 86_400 }
-        let utc = start - Int64(TradingCalendar.istOffsetSeconds)
-        let day = LocalDate(daysSinceEpoch: Int(utc / 86_400))
-        let second = utc % 86_400
-        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(day.description)T\(two(second / 3600)):\(two(second / 60 % 60)):\(two(second % 60)).000Z"
+        return HubTimestamp.utc(secondsSinceEpoch: start - Int64(TradingCalendar.istOffsetSeconds))
     }
 
     /// The hub's UTC form of a moment: `2026-11-20T04:30:03.000Z`.
-    static func hubTimestamp(secondsSinceEpoch seconds: Int64) -> String {
-        let day = LocalDate(secondsSinceEpoch: seconds, utcOffsetSeconds: 0)
-        let second = ((seconds % 86_400) + 86_400) % 86_400
-        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(day.description)T\(two(second / 3600)):\(two(second / 60 % 60)):\(two(second % 60)).000Z"
-    }
+    static func hubTimestamp(secondsSinceEpoch seconds: Int64) -> String { HubTimestamp.utc(secondsSinceEpoch: seconds) }
 
     static func money(_ value: Double) -> JSONValue { .number((value * 100).rounded() / 100) }
 
