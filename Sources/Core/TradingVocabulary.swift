@@ -103,5 +103,17 @@ public struct ExchangeCode: RawRepresentable, Hashable, Sendable, Codable, Custo
         }
     }
 
+    /// Where the spot a derivative exchange's contracts settle against is listed, in the order to
+    /// look: the index (NSE_INDEX:NIFTY), then the equity (NSE:RELIANCE) of the same name.
+    public var spotExchanges: [ExchangeCode] {
+        switch self {
+        case .nfo: [.nseIndex, .nse]
+        case .bfo: [.bseIndex, .bse]
+        case .mcx: [.mcxIndex]
+        case .cds, .bcd: [.cds, .bcd]
+        default: [self]
+        }
+    }
+
     public var description: String { rawValue }
 }

@@ -14,12 +14,17 @@ final class SandboxHarness: Sendable {
     let broker: SandboxBroker
     let userID: Int64
     let prices: TablePrices
+    let clock: any WallClock
     let folder: URL
 
     /// Friday 2026-11-20, 10:00 IST: NSE is open.
     static let marketOpenNanos: Int64 = 1_795_149_000 * 1_000_000_000
 
-    static func make(rules: SandboxRules = SandboxRules(), nowNanos: Int64 = marketOpenNanos) async throws -> SandboxHarness {
+    /// - Parameter clock: a clock the test moves (settlement); a fixed one at `nowNanos` otherwise.
+    static func make(
+        rules: SandboxRules = SandboxRules(), nowNanos: Int64 = marketOpenNanos, clock: (any WallClock)? = nil
+    ) async throws -> SandboxHarness {
+        let clock = clock ?? FixedClock(nowNanos)
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("realalgo-broker-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let store = try Store.open(at: folder.appendingPathComponent("realalgo.db"))
@@ -28,18 +33,28 @@ final class SandboxHarness: Sendable {
         let catalog = TableCatalog(try await store.marketData.activeInstruments())
         let prices = TablePrices()
         let broker = SandboxBroker(
-            store: store, instruments: catalog, prices: prices, calendar: try await store.calendar.load(), clock: FixedClock(nowNanos),
+            store: store, instruments: catalog, prices: prices, calendar: try await store.calendar.load(), clock: clock,
             rules: rules, logger: Logger(label: "broker-test"))
         try await broker.start()
-        return SandboxHarness(store: store, broker: broker, userID: user.id, prices: prices, folder: folder)
+        return SandboxHarness(store: store, broker: broker, userID: user.id, prices: prices, clock: clock, folder: folder)
     }
 
-    private init(store: Store, broker: SandboxBroker, userID: Int64, prices: TablePrices, folder: URL) {
+    private init(store: Store, broker: SandboxBroker, userID: Int64, prices: TablePrices, clock: any WallClock, folder: URL) {
         self.store = store
         self.broker = broker
         self.userID = userID
         self.prices = prices
+        self.clock = clock
         self.folder = folder
+    }
+
+    /// A second broker over the same hub, as after a restart (its own price table when given).
+    func restartedBroker(prices: TablePrices? = nil) async throws -> SandboxBroker {
+        let broker = SandboxBroker(
+            store: store, instruments: self.broker.instrumentCatalog, prices: prices ?? self.prices, calendar: try await store.calendar.load(),
+            clock: clock, logger: Logger(label: "broker-test-restarted"))
+        try await broker.start()
+        return broker
     }
 
     func close() {

@@ -42,7 +42,9 @@ extension SandboxBroker {
         let rules = currentRules
         let instruments = self.instruments
         let orderID = orderIDs.next()
-        let tradeID = Self.tradeID(nanos: clock.nowNanos())
+        let nanos = clock.nowNanos()
+        let tradeID = Self.tradeID(nanos: nanos)
+        let tradedAt = HubTimestamp.utc(nanos: nanos)
         let exit: LedgerOrder? = try await store.trade { ledger in
             guard let bracket = try ledger.bracket(rowID: rowID) else { return nil }
             switch ExitBracketRule.decide(bracket, lastPrice: snapshot.lastPrice) {
@@ -53,7 +55,8 @@ extension SandboxBroker {
                 return nil
             case .exit(let leg):
                 return try Self.exit(
-                    bracket, leg: leg, snapshot: snapshot, rules: rules, instruments: instruments, orderID: orderID, tradeID: tradeID, in: ledger)
+                    bracket, leg: leg, snapshot: snapshot, rules: rules, instruments: instruments, orderID: orderID, tradeID: tradeID,
+                    tradedAt: tradedAt, in: ledger)
             }
         }
         if let exit {
@@ -71,7 +74,7 @@ extension SandboxBroker {
     /// cancels the bracket with the reason instead.
     private static func exit(
         _ bracket: ExitBracketRecord, leg: ExitBracketRecord.Leg, snapshot: PriceSnapshot, rules: SandboxRules, instruments: any InstrumentCatalog,
-        orderID: String, tradeID: String, in ledger: borrowing TradingLedger
+        orderID: String, tradeID: String, tradedAt: String, in ledger: borrowing TradingLedger
     ) throws -> LedgerOrder? {
         let position = try ledger.position(accountID: bracket.accountID, exchange: bracket.exchange, symbol: bracket.symbol, product: bracket.product)
         let quantity = ExitBracketRule.exitQuantity(bracket, netPosition: position.netQuantity)
@@ -89,7 +92,7 @@ extension SandboxBroker {
             // An exit only reduces a position, so it is RealAlgo's own order: no market-hours or cut-off check.
             let admission = Admission(
                 ticket: ticket, instrument: instrument, market: snapshot, rules: rules, orderID: orderID, tradeID: tradeID, pastCutOff: false,
-                source: "risk")
+                source: "risk", tradedAt: tradedAt)
             let order = try admission.write(on: account, in: ledger)
             try ledger.markBracketExited(bracket, leg: leg, exitOrderRowID: order.rowID)
             return order

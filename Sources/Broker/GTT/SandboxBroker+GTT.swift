@@ -123,7 +123,9 @@ extension SandboxBroker {
         let rules = currentRules
         let instruments = self.instruments
         let orderID = orderIDs.next()
-        let tradeID = Self.tradeID(nanos: clock.nowNanos())
+        let nanos = clock.nowNanos()
+        let tradeID = Self.tradeID(nanos: nanos)
+        let tradedAt = HubTimestamp.utc(nanos: nanos)
         let placed: LedgerOrder? = try await store.trade { ledger in
             guard let gtt = try ledger.gtt(rowID: watched.rowID), gtt.status == .active else { return nil }
             if expired {
@@ -139,7 +141,7 @@ extension SandboxBroker {
                 try OrderValidator(limits: rules.limits).validate(ticket, instrument: instrument, market: snapshot)
                 let admission = Admission(
                     ticket: ticket, instrument: instrument, market: snapshot, rules: rules, orderID: orderID, tradeID: tradeID,
-                    pastCutOff: false, source: "gtt")
+                    pastCutOff: false, source: "gtt", tradedAt: tradedAt)
                 let order = try admission.write(on: account, in: ledger)
                 try ledger.markGTTTriggered(gtt, leg: leg.rawValue, orderRowID: order.rowID)
                 return order

@@ -16,7 +16,7 @@ public final class SandboxBroker: PriceObserver, Sendable {
     let store: Store
     let instruments: any InstrumentCatalog
     let prices: any PriceSource
-    private let calendar: TradingCalendar
+    let calendar: TradingCalendar
     let clock: any WallClock
     let logger: Logger
     private let rules: Mutex<SandboxRules>
@@ -26,6 +26,8 @@ public final class SandboxBroker: PriceObserver, Sendable {
     let orderIDs: OrderIDGenerator
     let pending = Mutex<[Int64: PriceSnapshot]>([:])
     let wakeUp: AsyncStream<Void>.Continuation
+    /// The last date settled by this process and when to retry unpriced expired positions.
+    let settlement = Mutex(SettlementState())
     private let wakeUps: AsyncStream<Void>
 
     public init(
@@ -91,7 +93,9 @@ public final class SandboxBroker: PriceObserver, Sendable {
         if let terms = ticket.exitBracket { try ExitBracketRule.validate(terms, entry: ticket, instrument: instrument, market: market) }
         if !system { try checkMarketOpen(instrument, rules: rules) }
         let orderID = orderIDs.next()
-        let tradeID = Self.tradeID(nanos: clock.nowNanos())
+        let nanos = clock.nowNanos()
+        let tradeID = Self.tradeID(nanos: nanos)
+        let tradedAt = HubTimestamp.utc(nanos: nanos)
         let squareOff = !system && misCutOffPassed(instrument)
         let order = try await store.trade { ledger in
             let found: LedgerAccount? =
@@ -104,7 +108,7 @@ public final class SandboxBroker: PriceObserver, Sendable {
             }
             let admission = Admission(
                 ticket: ticket, instrument: instrument, market: market, rules: rules, orderID: orderID, tradeID: tradeID,
-                pastCutOff: squareOff, source: source)
+                pastCutOff: squareOff, source: source, tradedAt: tradedAt)
             return try admission.write(on: account, in: ledger)
         }
         if !order.status.isFinal { resting.insert(rowID: order.rowID, instrumentID: instrument.id, rule: Self.rule(for: order)) }
@@ -121,7 +125,9 @@ public final class SandboxBroker: PriceObserver, Sendable {
         let market = prices.snapshot(instrumentID: instrument.id)
         let rules = currentRules
         try OrderValidator(limits: rules.limits).validate(ticket, instrument: instrument, market: market)
-        let tradeID = Self.tradeID(nanos: clock.nowNanos())
+        let nanos = clock.nowNanos()
+        let tradeID = Self.tradeID(nanos: nanos)
+        let tradedAt = HubTimestamp.utc(nanos: nanos)
         let order = try await store.trade { ledger in
             let current = try Self.ownedOrder(orderID, userID: userID, in: ledger)
             guard !current.status.isFinal else {
@@ -162,7 +168,7 @@ public final class SandboxBroker: PriceObserver, Sendable {
                 throw OrderRejection(.notFound, field: "orderid", "Order \(orderID) not found")
             }
             guard case .fill(let price) = decision else { return modified }
-            try ledger.fill(modified, price: price, tradeID: tradeID) { net, average in
+            try ledger.fill(modified, price: price, tradeID: tradeID, at: tradedAt) { net, average in
                 rules.margin.positionMargin(instrument: instrument, product: ticket.product, netQuantity: net, averagePrice: average)
             }
             return try ledger.order(rowID: current.rowID) ?? modified
@@ -319,12 +325,13 @@ public final class SandboxBroker: PriceObserver, Sendable {
         let margin = currentRules.margin
         let instruments = self.instruments
         let nanos = clock.nowNanos()
+        let tradedAt = HubTimestamp.utc(nanos: nanos)
         do {
             let outcomes = try await store.trade { ledger in
                 try due.enumerated().map { index, item in
                     try Self.act(
                         on: item.entry.rowID, snapshot: item.snapshot, tradeID: Self.tradeID(nanos: nanos, sequence: index),
-                        margin: margin, instruments: instruments, in: ledger)
+                        tradedAt: tradedAt, margin: margin, instruments: instruments, in: ledger)
                 }
             }
             for outcome in outcomes { apply(outcome) }
@@ -335,7 +342,7 @@ public final class SandboxBroker: PriceObserver, Sendable {
                     let outcome = try await store.trade { ledger in
                         try Self.act(
                             on: item.entry.rowID, snapshot: item.snapshot, tradeID: Self.tradeID(nanos: nanos, sequence: index),
-                            margin: margin, instruments: instruments, in: ledger)
+                            tradedAt: tradedAt, margin: margin, instruments: instruments, in: ledger)
                     }
                     apply(outcome)
                 } catch {
@@ -366,7 +373,7 @@ public final class SandboxBroker: PriceObserver, Sendable {
 
     /// Re-decides one resting order against the stored row and carries the decision out.
     private static func act(
-        on rowID: Int64, snapshot: PriceSnapshot, tradeID: String, margin: MarginPolicy, instruments: any InstrumentCatalog,
+        on rowID: Int64, snapshot: PriceSnapshot, tradeID: String, tradedAt: String, margin: MarginPolicy, instruments: any InstrumentCatalog,
         in ledger: borrowing TradingLedger
     ) throws -> Outcome {
         guard let order = try ledger.order(rowID: rowID) else { return .gone(rowID: rowID, instrumentID: snapshot.instrumentID) }
@@ -374,7 +381,7 @@ public final class SandboxBroker: PriceObserver, Sendable {
         switch FillRule.decide(rule(for: order), on: snapshot, resting: true) {
         case .fill(let price):
             let instrument = instruments.instrument(id: snapshot.instrumentID)
-            try ledger.fill(order, price: price, tradeID: tradeID) { net, average in
+            try ledger.fill(order, price: price, tradeID: tradeID, at: tradedAt) { net, average in
                 instrument.map { margin.positionMargin(instrument: $0, product: order.product, netQuantity: net, averagePrice: average) }
                     ?? Double(abs(net)) * average
             }
@@ -423,16 +430,19 @@ public final class SandboxBroker: PriceObserver, Sendable {
         return (position > 0) != (signed > 0) && ticket.quantity <= abs(position)
     }
 
+    /// A CNC sell may spend the holding plus the day position (signed: today's sells of the
+    /// holding count against it until settlement moves them out), less what working sells promise.
+    /// The raw net would count a settled buy twice, once in holdings and once in the position.
     static func checkHoldings(
-        _ ticket: OrderTicket, instrument: Instrument, account: Int64, position: Int64, in ledger: borrowing TradingLedger
+        _ ticket: OrderTicket, instrument: Instrument, account: Int64, dayPosition: Int64, in ledger: borrowing TradingLedger
     ) throws {
         let held = try ledger.holdingQuantity(accountID: account, exchange: instrument.exchange.rawValue, symbol: instrument.symbol)
         let promised = try ledger.workingSellQuantity(
             accountID: account, exchange: instrument.exchange.rawValue, symbol: instrument.symbol, product: .cnc)
-        let sellable = held + max(0, position) - promised
+        let sellable = held + dayPosition - promised
         guard ticket.quantity <= sellable else {
             throw OrderRejection.refused(
-                "A CNC SELL needs holdings: \(sellable) of \(instrument.symbol) can be sold, \(ticket.quantity) were asked for.")
+                "A CNC SELL needs holdings: \(max(0, sellable)) of \(instrument.symbol) can be sold, \(ticket.quantity) were asked for.")
         }
     }
 
@@ -497,6 +507,8 @@ struct Admission: Sendable {
     var tradeID: String
     var pastCutOff: Bool
     var source: String
+    /// When the fill happened by the broker's clock (the hub's form); nil stamps SQLite's now.
+    var tradedAt: String? = nil
 
     func write(on account: LedgerAccount, in ledger: borrowing TradingLedger) throws -> LedgerOrder {
         guard account.isSandbox else { throw OrderRejection.refused("Orders for upstream accounts go through the account's router.") }
@@ -510,7 +522,7 @@ struct Admission: Sendable {
             throw OrderRejection.refused("MIS orders that add to a position are not accepted after the square-off time.")
         }
         if ticket.product == .cnc, ticket.action == .sell {
-            try SandboxBroker.checkHoldings(ticket, instrument: instrument, account: account.id, position: position.netQuantity, in: ledger)
+            try SandboxBroker.checkHoldings(ticket, instrument: instrument, account: account.id, dayPosition: position.dayQuantity, in: ledger)
         }
         let margin = rules.margin.orderMargin(
             instrument: instrument, product: ticket.product, action: ticket.action, quantity: ticket.quantity,
@@ -535,7 +547,7 @@ struct Admission: Sendable {
         let margins = rules.margin
         let instrument = self.instrument
         let product = ticket.product
-        try ledger.fill(placed, price: price, tradeID: tradeID) { net, average in
+        try ledger.fill(placed, price: price, tradeID: tradeID, at: tradedAt) { net, average in
             margins.positionMargin(instrument: instrument, product: product, netQuantity: net, averagePrice: average)
         }
         return try ledger.order(rowID: placed.rowID) ?? placed

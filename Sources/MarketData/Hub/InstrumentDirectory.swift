@@ -68,16 +68,8 @@ public final class InstrumentDirectory: Sendable {
     /// or the equity (NSE:RELIANCE) of the same name on the derivative exchange's cash segment.
     public func spot(ofUnderlying underlying: String, derivativeExchange: ExchangeCode) -> Instrument? {
         let name = underlying.uppercased()
-        let candidates: [String] =
-            switch derivativeExchange.rawValue {
-            case "NFO": ["NSE_INDEX", "NSE"]
-            case "BFO": ["BSE_INDEX", "BSE"]
-            case "MCX": ["MCX_INDEX"]
-            case "CDS", "BCD": ["CDS", "BCD"]
-            default: [derivativeExchange.rawValue]
-            }
-        for exchange in candidates {
-            if let found = byKey[exchange + ":" + name] { return found }
+        for exchange in derivativeExchange.spotExchanges {
+            if let found = byKey[exchange.rawValue + ":" + name] { return found }
         }
         return nil
     }

@@ -89,13 +89,20 @@ public struct LedgerOrder: Sendable, Equatable {
 
 /// A net position (zero when the account never traded the symbol in that product).
 public struct LedgerPosition: Sendable, Equatable {
+    /// Everything bought minus everything sold: what the margin and the realized P&L follow.
     public var netQuantity: Int64
     public var averagePrice: Double
     public var marginBlocked: Double
+    /// The part of `netQuantity` that T+1 settlement has moved into holdings (CNC only).
+    public var settledQuantity: Int64
 
-    public init(netQuantity: Int64 = 0, averagePrice: Double = 0, marginBlocked: Double = 0) {
+    /// What the position book shows: the part not yet in holdings.
+    public var dayQuantity: Int64 { netQuantity - settledQuantity }
+
+    public init(netQuantity: Int64 = 0, averagePrice: Double = 0, marginBlocked: Double = 0, settledQuantity: Int64 = 0) {
         self.netQuantity = netQuantity
         self.averagePrice = averagePrice
         self.marginBlocked = marginBlocked
+        self.settledQuantity = settledQuantity
     }
 }

@@ -21,6 +21,7 @@ public struct BookPosition: Sendable, Equatable {
     public var exchange: String
     public var symbol: String
     public var product: String
+    /// The day position: for CNC, what T+1 settlement has not yet moved into holdings.
     public var netQuantity: Int64
     public var averagePrice: Double
     public var realizedPnL: Double
@@ -92,16 +93,17 @@ public struct TradingBooks: Sendable {
         }
     }
 
-    /// Open positions, and positions closed at or after `since`.
+    /// Open positions, and positions closed at or after `since`. A CNC position's quantity is its
+    /// day part (`buy_qty - sell_qty - settled_qty`): the settled part is listed in holdings.
     public func positions(userID: Int64, since: String) async throws -> [BookPosition] {
         try await store.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT p.exchange, p.symbol, p.product, p.buy_qty - p.sell_qty AS net, p.avg_price, p.realized_pnl, p.buy_qty,
-                           p.buy_value, p.sell_qty, p.sell_value, p.updated_at
+                    SELECT p.exchange, p.symbol, p.product, p.buy_qty - p.sell_qty - p.settled_qty AS net, p.avg_price, p.realized_pnl,
+                           p.buy_qty, p.buy_value, p.sell_qty, p.sell_value, p.updated_at
                       FROM positions p JOIN accounts a ON a.id = p.account_id
-                     WHERE a.user_id = ? AND a.is_default = 1 AND (p.buy_qty <> p.sell_qty OR p.updated_at >= ?)
+                     WHERE a.user_id = ? AND a.is_default = 1 AND (p.buy_qty - p.sell_qty <> p.settled_qty OR p.updated_at >= ?)
                      ORDER BY p.id
                     """,
                 arguments: [userID, since]
@@ -114,13 +116,14 @@ public struct TradingBooks: Sendable {
         }
     }
 
-    /// The signed net quantity of one position (0 when there is none).
+    /// The signed day quantity of one position (0 when there is none); for CNC, the part not yet
+    /// settled into holdings.
     public func openQuantity(userID: Int64, exchange: String, symbol: String, product: String) async throws -> Int64 {
         try await store.read { db in
             try Int64.fetchOne(
                 db,
                 sql: """
-                    SELECT p.buy_qty - p.sell_qty FROM positions p JOIN accounts a ON a.id = p.account_id
+                    SELECT p.buy_qty - p.sell_qty - p.settled_qty FROM positions p JOIN accounts a ON a.id = p.account_id
                      WHERE a.user_id = ? AND a.is_default = 1 AND p.exchange = ? AND p.symbol = ? AND p.product = ?
                     """,
                 arguments: [userID, exchange, symbol, product]) ?? 0

@@ -63,17 +63,23 @@ public struct TradingLedger: ~Copyable {
     public func position(accountID: Int64, exchange: String, symbol: String, product: Product) throws -> LedgerPosition {
         let row = try fetchRow(
             sql:
-                "SELECT buy_qty - sell_qty AS net, avg_price, margin_blocked FROM positions WHERE account_id = ? AND exchange = ? AND symbol = ? AND product = ?",
+                "SELECT buy_qty - sell_qty AS net, avg_price, margin_blocked, settled_qty FROM positions WHERE account_id = ? AND exchange = ? AND symbol = ? AND product = ?",
             arguments: [accountID, exchange, symbol, product.rawValue])
-        return row.map { LedgerPosition(netQuantity: $0["net"], averagePrice: $0["avg_price"], marginBlocked: $0["margin_blocked"]) }
+        return row.map {
+            LedgerPosition(
+                netQuantity: $0["net"], averagePrice: $0["avg_price"], marginBlocked: $0["margin_blocked"], settledQuantity: $0["settled_qty"])
+        }
             ?? LedgerPosition()
     }
 
-    /// Every position of an account with a non-zero net quantity.
+    /// Every position of an account with a non-zero day quantity (what the position book shows:
+    /// a CNC position's part already settled into holdings is a holding, not a position).
     public func openPositions(accountID: Int64) throws -> [(exchange: String, symbol: String, product: Product, net: Int64)] {
         try fetchRows(
-            sql:
-                "SELECT exchange, symbol, product, buy_qty - sell_qty AS net FROM positions WHERE account_id = ? AND buy_qty <> sell_qty ORDER BY id",
+            sql: """
+                SELECT exchange, symbol, product, buy_qty - sell_qty - settled_qty AS net FROM positions
+                 WHERE account_id = ? AND buy_qty - sell_qty <> settled_qty ORDER BY id
+                """,
             arguments: [accountID]
         ).compactMap { row in
             guard let product = Product(rawValue: row["product"]) else { return nil }

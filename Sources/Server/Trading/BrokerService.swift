@@ -34,6 +34,8 @@ public final class BrokerService: Service, MarketDataListener {
         let broker = SandboxBroker(
             store: store, instruments: hub, prices: hub, calendar: hub.calendar, clock: hub.clock, rules: rules, logger: logger)
         try await broker.start()
+        // T+1 and expiry settlement of a date the server was down for, before any order arrives.
+        await broker.settleIfDue()
         let box = CredentialBox(secretKey: secretKey)
         let desk = UpstreamDesk(
             store: store, sandbox: broker, transport: transport, unseal: { try box.open($0) }, settings: upstream, logger: logger)
@@ -84,7 +86,8 @@ public final class BrokerService: Service, MarketDataListener {
     static let squareOffExchanges: [ExchangeCode] = ["NSE", "BSE", "NFO", "BFO", "CDS", "BCD", "MCX", "NCDEX"].map(ExchangeCode.init(rawValue:))
 
     /// Checks every 5 s (and once at start, the catch-up pass after a restart) for exchanges past
-    /// their square-off time and closes the MIS exposure on them.
+    /// their square-off time and closes the MIS exposure on them, and for a new trading date to
+    /// settle (CNC into holdings, expired contracts closed).
     private func squareOffWhenDue() async {
         while !Task.isCancelled {
             // Settings changed by another process (the sqlite3 shell) reach no change feed here;
@@ -96,6 +99,7 @@ public final class BrokerService: Service, MarketDataListener {
                     logger.error("MIS square-off failed", metadata: ["error": "\(error)"])
                 }
             }
+            await broker.settleIfDue()
             try? await Task.sleep(for: .seconds(5))
         }
     }

@@ -59,3 +59,13 @@ INSERT INTO exit_brackets (id, entry_order_id, account_id, exchange, symbol, ins
 VALUES (1, 2, 1, 'NSE', 'SBIN', 6, 'MIS', 'short', 10, 100, 115),
        (2, 1, 1, 'NSE', 'SBIN', 6, 'MIS', 'long', 10, 110, 95);
 UPDATE exit_brackets SET status = 'exited', entry_price = 100, exit_leg = 'target', exit_order_id = 2 WHERE id = 2;
+
+-- A CNC buy of 2 January, moved into holdings by the settlement of 3 January (cutoff 00:00 IST).
+INSERT INTO orders (id, orderid, account_id, exchange, symbol, action, quantity, pricetype, product)
+VALUES (30, 'O-CNC', 1, 'NSE', 'INFY', 'BUY', 5, 'MARKET', 'CNC');
+INSERT INTO trades (id, tradeid, order_id, account_id, exchange, symbol, product, action, quantity, price, traded_at)
+VALUES (30, 'T-CNC', 30, 1, 'NSE', 'INFY', 'CNC', 'BUY', 5, 1500, '2026-01-02T05:00:00.000Z');
+INSERT INTO settlements (id, trading_date, cutoff_at) VALUES (1, '2026-01-03', '2026-01-02T18:30:00.000Z');
+INSERT INTO settlement_moves (settlement_id, position_id, quantity)
+SELECT 1, id, 5 FROM positions WHERE account_id = 1 AND symbol = 'INFY' AND product = 'CNC';
+INSERT INTO holdings (account_id, exchange, symbol, quantity, avg_price) VALUES (1, 'NSE', 'INFY', 5, 1500);

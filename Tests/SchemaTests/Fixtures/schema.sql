@@ -331,7 +331,7 @@ CREATE TABLE positions (
     ltp_at         TEXT,
     last_trade_id  INTEGER NOT NULL REFERENCES trades(id),
     opened_at      TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
-    updated_at     TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')), margin_blocked REAL NOT NULL DEFAULT 0 CHECK (margin_blocked >= 0),
+    updated_at     TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')), margin_blocked REAL NOT NULL DEFAULT 0 CHECK (margin_blocked >= 0), settled_qty INTEGER NOT NULL DEFAULT 0,
     UNIQUE (account_id, exchange, symbol, product),
     CHECK ((buy_qty = sell_qty) = (avg_price = 0))
 ) STRICT;
@@ -382,6 +382,28 @@ CREATE TABLE settings (
     value        TEXT NOT NULL CHECK (json_valid(value)),
     description  TEXT NOT NULL DEFAULT '',
     updated_at   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+) STRICT;
+
+-- table settlement_moves on settlement_moves
+CREATE TABLE settlement_moves (
+    id             INTEGER PRIMARY KEY,
+    settlement_id  INTEGER NOT NULL REFERENCES settlements(id),
+    position_id    INTEGER NOT NULL REFERENCES positions(id),
+    quantity       INTEGER NOT NULL CHECK (quantity <> 0),
+    UNIQUE (settlement_id, position_id)
+) STRICT;
+
+-- table settlements on settlements
+CREATE TABLE settlements (
+    id                INTEGER PRIMARY KEY,
+    trading_date      TEXT NOT NULL UNIQUE CHECK (date(trading_date, '+0 days') IS trading_date),
+    -- 00:00 IST of trading_date, in the hub's UTC form: trades before it settle in this run
+    cutoff_at         TEXT NOT NULL CHECK (strftime('%Y-%m-%dT%H:%M:%fZ', cutoff_at, '+0 days') IS cutoff_at),
+    positions_moved   INTEGER NOT NULL DEFAULT 0 CHECK (positions_moved >= 0),   -- CNC positions moved into (or out of) holdings: its moves
+    expired_closed    INTEGER NOT NULL DEFAULT 0 CHECK (expired_closed >= 0),    -- positions on expired contracts closed
+    expired_unpriced  INTEGER NOT NULL DEFAULT 0 CHECK (expired_unpriced >= 0),  -- left open for want of a price; retried
+    orders_cancelled  INTEGER NOT NULL DEFAULT 0 CHECK (orders_cancelled >= 0),  -- working orders on expired contracts
+    settled_at        TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 ) STRICT;
 
 -- table simulated_instruments on simulated_instruments
@@ -753,6 +775,9 @@ CREATE INDEX sessions_expires ON sessions (expires_at);
 
 -- index sessions_user on sessions
 CREATE INDEX sessions_user ON sessions (user_id);
+
+-- index settlement_moves_position on settlement_moves
+CREATE INDEX settlement_moves_position ON settlement_moves (position_id);
 
 -- index special_sessions_exchange on special_sessions
 CREATE INDEX special_sessions_exchange ON special_sessions (exchange, session_date);
@@ -1412,6 +1437,20 @@ BEGIN
     SELECT RAISE(ABORT, 'positions: positions are never deleted; a closed position stays with quantity 0');
 END;
 
+-- trigger positions_settled_from_moves on positions
+CREATE TRIGGER positions_settled_from_moves BEFORE UPDATE OF settled_qty ON positions
+WHEN NEW.settled_qty IS NOT (SELECT COALESCE(SUM(quantity), 0) FROM settlement_moves WHERE position_id = NEW.id)
+BEGIN
+    SELECT RAISE(ABORT, 'positions: settled_qty follows the position''s settlement_moves; insert a move to settle');
+END;
+
+-- trigger positions_start_unsettled on positions
+CREATE TRIGGER positions_start_unsettled BEFORE INSERT ON positions
+WHEN NEW.settled_qty <> 0
+BEGIN
+    SELECT RAISE(ABORT, 'positions: a new position has settled nothing yet');
+END;
+
 -- trigger positions_updated_at on positions
 CREATE TRIGGER positions_updated_at AFTER UPDATE ON positions
 WHEN NEW.updated_at IS OLD.updated_at
@@ -1463,6 +1502,80 @@ CREATE TRIGGER settings_updated_at AFTER UPDATE ON settings
 WHEN NEW.updated_at IS OLD.updated_at
 BEGIN
     UPDATE settings SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE key = NEW.key;
+END;
+
+-- trigger settlement_moves_apply on settlement_moves
+CREATE TRIGGER settlement_moves_apply AFTER INSERT ON settlement_moves
+BEGIN
+    UPDATE positions SET settled_qty = settled_qty + NEW.quantity WHERE id = NEW.position_id;
+    UPDATE settlements SET positions_moved = positions_moved + 1 WHERE id = NEW.settlement_id;
+END;
+
+-- trigger settlement_moves_checked on settlement_moves
+CREATE TRIGGER settlement_moves_checked BEFORE INSERT ON settlement_moves
+WHEN EXISTS (SELECT 1 FROM settlement_moves
+              WHERE id = NEW.id OR (settlement_id = NEW.settlement_id AND position_id = NEW.position_id))
+  OR NOT EXISTS (SELECT 1 FROM positions WHERE id = NEW.position_id AND product = 'CNC')
+  OR NEW.settlement_id IS NOT (SELECT max(id) FROM settlements)
+BEGIN
+    SELECT RAISE(ABORT, 'settlement_moves: a move belongs to the latest settlement and an existing CNC position, once; moves are never replaced');
+END;
+
+-- trigger settlement_moves_follow_trades on settlement_moves
+CREATE TRIGGER settlement_moves_follow_trades BEFORE INSERT ON settlement_moves
+WHEN NEW.quantity IS NOT (
+        SELECT COALESCE(SUM(CASE t.action WHEN 'BUY' THEN t.quantity ELSE -t.quantity END), 0)
+          FROM positions p
+          JOIN trades t ON t.account_id = p.account_id AND t.exchange = p.exchange AND t.symbol = p.symbol
+                       AND t.product = p.product
+         WHERE p.id = NEW.position_id
+           AND t.traded_at < (SELECT cutoff_at FROM settlements WHERE id = NEW.settlement_id))
+     - (SELECT settled_qty FROM positions WHERE id = NEW.position_id)
+BEGIN
+    SELECT RAISE(ABORT, 'settlement_moves: a move carries exactly the CNC quantity traded before its settlement''s cutoff and not yet settled');
+END;
+
+-- trigger settlement_moves_no_delete on settlement_moves
+CREATE TRIGGER settlement_moves_no_delete BEFORE DELETE ON settlement_moves
+BEGIN
+    SELECT RAISE(ABORT, 'settlement_moves: moves are append-only');
+END;
+
+-- trigger settlement_moves_no_update on settlement_moves
+CREATE TRIGGER settlement_moves_no_update BEFORE UPDATE ON settlement_moves
+BEGIN
+    SELECT RAISE(ABORT, 'settlement_moves: moves are append-only');
+END;
+
+-- trigger settlements_count_moves on settlements
+CREATE TRIGGER settlements_count_moves BEFORE UPDATE OF positions_moved ON settlements
+WHEN NEW.positions_moved IS NOT (SELECT count(*) FROM settlement_moves WHERE settlement_id = NEW.id)
+BEGIN
+    SELECT RAISE(ABORT, 'settlements: positions_moved counts the settlement''s moves; insert a move instead');
+END;
+
+-- trigger settlements_fixed on settlements
+CREATE TRIGGER settlements_fixed
+BEFORE UPDATE OF id, trading_date, cutoff_at, expired_closed, orders_cancelled, settled_at ON settlements
+WHEN NEW.id IS NOT OLD.id OR NEW.trading_date IS NOT OLD.trading_date OR NEW.cutoff_at IS NOT OLD.cutoff_at
+  OR NEW.settled_at IS NOT OLD.settled_at
+  OR NEW.expired_closed < OLD.expired_closed OR NEW.orders_cancelled < OLD.orders_cancelled
+BEGIN
+    SELECT RAISE(ABORT, 'settlements: a settlement''s date and cutoff never change; only the expired-contract counts grow');
+END;
+
+-- trigger settlements_never_replaced on settlements
+CREATE TRIGGER settlements_never_replaced BEFORE INSERT ON settlements
+WHEN EXISTS (SELECT 1 FROM settlements WHERE id = NEW.id OR trading_date = NEW.trading_date)
+  OR NEW.positions_moved <> 0
+BEGIN
+    SELECT RAISE(ABORT, 'settlements: each trading date is settled once, starting with no moves; settlements are never replaced');
+END;
+
+-- trigger settlements_no_delete on settlements
+CREATE TRIGGER settlements_no_delete BEFORE DELETE ON settlements
+BEGIN
+    SELECT RAISE(ABORT, 'settlements: settlements are never deleted');
 END;
 
 -- trigger strategies_delete_children on strategies
