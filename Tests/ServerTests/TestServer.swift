@@ -49,6 +49,8 @@ struct TestServer {
         configuration.modules = modules
         configuration.webRoot = webRoot
         configuration.maxRequestBodyBytes = maxBodyBytes
+        // The test user hashes with 1 iteration; an unknown user's decoy should cost the same.
+        configuration.sessions.decoyIterations = 1
         var logger = Logger(label: "realalgo-test")
         logger.logLevel = .warning
         let app = buildApplication(

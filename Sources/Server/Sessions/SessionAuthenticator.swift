@@ -33,7 +33,7 @@ final class SessionAuthenticator: Sendable {
     private let throttle: LoginThrottle
     private let clients: ClientResolver
     private let lifetimeSeconds: Int
-    private let verifier = PasswordVerifier()
+    private let verifier: PasswordVerifier
     private let logger: Logger
 
     init(store: Store, secretKey: SecretKey, settings: SessionSettings, trustedProxies: [IPAddressRange], logger: Logger) {
@@ -42,6 +42,7 @@ final class SessionAuthenticator: Sendable {
         throttle = LoginThrottle(limits: settings.throttle)
         clients = ClientResolver(trustedProxies: trustedProxies)
         lifetimeSeconds = max(60, Int(settings.lifetime.components.seconds))
+        verifier = PasswordVerifier(decoyIterations: settings.decoyIterations)
         self.logger = logger
     }
 
