@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 /// The three bands of `TA.bbands`, each one value per bar.
-public struct BollingerBands: Sendable, Equatable {
+public struct BollingerBands: Sendable {
     /// Middle band plus `deviationsUp` standard deviations.
     public var upper: [Double]
     /// The simple moving average.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 /// The three lines of `TA.macd`, each one value per bar.
-public struct MACD: Sendable, Equatable {
+public struct MACD: Sendable {
     /// Fast EMA minus slow EMA.
     public var macd: [Double]
     /// EMA of `macd` over the signal period.

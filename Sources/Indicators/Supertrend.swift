@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 /// The result of `TA.supertrend`, one value per bar.
-public struct Supertrend: Sendable, Equatable {
+public struct Supertrend: Sendable {
     /// The Supertrend line: the final lower band in an uptrend, the final upper band in a downtrend.
     public var trend: [Double]
     /// +1 in an uptrend (price above the line), −1 in a downtrend; NaN during the warm-up.
