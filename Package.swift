@@ -39,6 +39,7 @@ let package = Package(
         .target(name: "Core", swiftSettings: strictSettings),
         .target(name: "Cryptography", dependencies: ["COpenSSL"], swiftSettings: strictSettings),
         .target(name: "LuaBridge", dependencies: ["CLua", "CLuaShims"], swiftSettings: strictSettings),
+        .target(name: "Indicators", dependencies: ["Core"], swiftSettings: strictSettings),
 
         // MARK: The hub
         .target(
@@ -94,7 +95,7 @@ let package = Package(
         .executableTarget(
             name: "realalgo",
             dependencies: [
-                "Server", "Schema", "Core", "Cryptography", "MarketData", "Broker",
+                "Server", "Schema", "Core", "Cryptography", "MarketData", "Broker", "Indicators",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -125,6 +126,7 @@ let package = Package(
             ],
             swiftSettings: strictSettings),
         .testTarget(name: "LuaBridgeTests", dependencies: ["LuaBridge"], swiftSettings: strictSettings),
+        .testTarget(name: "IndicatorsTests", dependencies: ["Indicators"], swiftSettings: strictSettings),
         .testTarget(
             name: "SchemaTests",
             dependencies: ["Schema", "Core", .product(name: "GRDB", package: "GRDB.swift")],
