@@ -124,7 +124,8 @@ let package = Package(
                 "Broker", "Core", "Schema", .product(name: "Logging", package: "swift-log"), .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings),
-        .testTarget(name: "LuaBridgeTests", dependencies: ["LuaBridge"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "LuaBridgeTests", dependencies: ["LuaBridge"], resources: [.copy("Fixtures")], swiftSettings: strictSettings),
         .testTarget(
             name: "SchemaTests",
             dependencies: ["Schema", "Core", .product(name: "GRDB", package: "GRDB.swift")],
