@@ -70,7 +70,7 @@ static void clua_hook(lua_State *L, lua_Debug *ar) {
     clua_control *c = clua_control_of(L);
     if (c->tripped == CLUA_TRIP_NONE) {
         if (c->depth == 0) {
-            return;  // Lua code outside a host call (a finalizer run by an allocation): no budget
+            return;  // no host call is running: nothing to budget
         }
         c->instructions += c->hook_count;
         if (c->cancel != NULL && atomic_load_explicit(c->cancel, memory_order_relaxed) != 0) {
@@ -135,15 +135,10 @@ lua_State *clua_newstate(size_t memory_limit, int hook_count, void *cancel_flag)
     return L;
 }
 
-void clua_close(lua_State *L, int64_t finalizer_budget_ns) {
+void clua_close(lua_State *L) {
     clua_control *c = clua_control_of(L);
-    // The sandbox refuses `__gc` (Lua runs finalizers with hooks off, so none could be stopped); the
-    // budget here is a second fence for finalizers a host might install.
-    c->host_sections = 0;
-    c->depth = 1;
-    c->tripped = CLUA_TRIP_NONE;
-    c->instruction_limit = 0;
-    c->deadline_ns = clua_now_ns() + (finalizer_budget_ns > 0 ? finalizer_budget_ns : 1);
+    // No budget can apply here: Lua runs finalizers with hooks off, which is why the sandbox
+    // refuses `__gc` (sandbox.c clua_sandbox_setmetatable).
     lua_close(L);
     free(c);
 }

@@ -19,13 +19,10 @@ extension LuaVM {
         /// Limit on the values copied by one conversion (a table referenced twice is copied twice,
         /// so shared subtables could otherwise grow exponentially).
         public var maxConversionValues: Int
-        /// Time given to `__gc` finalizers when the VM is closed.
-        public var finalizerBudget: Duration
 
         public init(
             memoryLimitBytes: Int = 64 << 20, budget: LuaBudget = LuaBudget(), instructionsPerCheck: Int = 1000,
-            randomSeed: Int64? = nil, maxConversionDepth: Int = 100, maxConversionValues: Int = 1_000_000,
-            finalizerBudget: Duration = .milliseconds(100)
+            randomSeed: Int64? = nil, maxConversionDepth: Int = 100, maxConversionValues: Int = 1_000_000
         ) {
             self.memoryLimitBytes = memoryLimitBytes
             self.budget = budget
@@ -33,7 +30,6 @@ extension LuaVM {
             self.randomSeed = randomSeed
             self.maxConversionDepth = maxConversionDepth
             self.maxConversionValues = maxConversionValues
-            self.finalizerBudget = finalizerBudget
         }
     }
 }

@@ -50,14 +50,14 @@ public final class LuaVM {
         let status = clua_open_sandbox(state, configuration.randomSeed == nil ? 0 : 1, configuration.randomSeed ?? 0)
         if status != LUA_OK {
             let message = clua_tostring(state, -1).map { String(cString: $0) } ?? "cannot open the sandbox"
-            clua_close(state, 0)
+            clua_close(state)
             throw LuaError(status == LUA_ERRMEM ? .memory : .runtime, message: message)
         }
         self.state = state
     }
 
     deinit {
-        clua_close(state, configuration.finalizerBudget.nanosecondsClamped)
+        clua_close(state)
     }
 
     /// Bytes the state holds now (Lua's own count, including values Swift pushed).
@@ -65,10 +65,6 @@ public final class LuaVM {
 
     /// The number of values on the Lua stack: 0 between calls. For tests of stack balance.
     var stackTop: Int32 { lua_gettop(state) }
-}
-
-extension Duration {
-    var nanosecondsClamped: Int64 { LuaBudget(time: self).timeNanoseconds }
 }
 
 /// The last error a Swift function raised into Lua, to tell ``LuaError/Code/handler`` from

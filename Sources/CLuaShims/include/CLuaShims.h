@@ -61,9 +61,8 @@ int clua_flag_get(void *flag);
 /// state cannot be created.
 lua_State *clua_newstate(size_t memory_limit, int hook_count, void *cancel_flag);
 
-/// Closes the state. Finalizers (`__gc`) still run; they get `finalizer_budget_ns` in total, after
-/// which the hook stops every one of them.
-void clua_close(lua_State *L, int64_t finalizer_budget_ns);
+/// Closes the state and frees its control block.
+void clua_close(lua_State *L);
 
 /// Bytes currently allocated by the state, and its cap.
 size_t clua_memory_used(lua_State *L);
