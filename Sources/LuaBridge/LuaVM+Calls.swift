@@ -145,8 +145,9 @@ extension LuaVM {
         clua_host_leave(state)
 
         let suspended = clua_call_begin(state, budget.timeNanoseconds, max(0, budget.instructions ?? 0))
-        let outermost = suspended == 0
-        if outermost { handlerErrors.reset() }
+        // A nested call comes from a Swift function, which runs inside a host section; only an
+        // outermost call starts with none open, and only it forgets the previous handler error.
+        if suspended == 0 { handlerErrors.reset() }
         let status = clua_pcall(state, Int32(arguments.count), clua_multret(), base + 1)
         var refused: Int32 = 0
         let tripped = clua_call_end(state, suspended, &refused)
