@@ -125,7 +125,8 @@ let package = Package(
                 "Broker", "Core", "Schema", .product(name: "Logging", package: "swift-log"), .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings),
-        .testTarget(name: "LuaBridgeTests", dependencies: ["LuaBridge"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "LuaBridgeTests", dependencies: ["LuaBridge"], resources: [.copy("Fixtures")], swiftSettings: strictSettings),
         .testTarget(name: "IndicatorsTests", dependencies: ["Indicators"], swiftSettings: strictSettings),
         .testTarget(
             name: "SchemaTests",

@@ -13,6 +13,7 @@
 
 static inline int clua_registryindex(void) { return LUA_REGISTRYINDEX; }
 static inline int clua_upvalueindex(int i) { return lua_upvalueindex(i); }
+static inline int clua_multret(void) { return LUA_MULTRET; }
 static inline void clua_pop(lua_State *L, int n) { lua_pop(L, n); }
 static inline int clua_pcall(lua_State *L, int nargs, int nresults, int msgh) {
     return lua_pcall(L, nargs, nresults, msgh);
