@@ -13,6 +13,11 @@ public enum ExitBracketRule {
         case trail(stop: Double?, best: Double)
         /// The target or the stop is reached: close the position with a MARKET order.
         case exit(ExitBracketRecord.Leg)
+
+        public var isExit: Bool {
+            if case .exit = self { return true }
+            return false
+        }
     }
 
     /// Checks the bracket terms of an entry before anything is written.

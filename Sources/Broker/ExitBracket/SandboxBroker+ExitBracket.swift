@@ -29,8 +29,10 @@ extension SandboxBroker {
                     watches.withLock { _ = $0.bracketInstruments.remove(snapshot.instrumentID) }
                     continue
                 }
-                for bracket in live where ExitBracketRule.decide(bracket, lastPrice: snapshot.lastPrice) != .hold {
-                    try await act(on: bracket.rowID, snapshot: snapshot)
+                for bracket in live {
+                    let decision = ExitBracketRule.decide(bracket, lastPrice: snapshot.lastPrice)
+                    guard decision != .hold else { continue }
+                    try await act(on: bracket.rowID, snapshot: snapshot, expectingExit: decision.isExit)
                 }
             } catch {
                 logger.error("exit brackets could not be enforced", metadata: ["instrument_id": "\(snapshot.instrumentID)", "error": "\(error)"])
@@ -38,10 +40,13 @@ extension SandboxBroker {
         }
     }
 
-    private func act(on rowID: Int64, snapshot: PriceSnapshot) async throws {
+    /// - Parameter expectingExit: the reader's decision was an exit; only then is an order id
+    ///   taken, so trailing a stop never uses up ids. (If the stored bracket says otherwise, the
+    ///   decision inside the transaction wins; an exit it did not expect waits for the next tick.)
+    private func act(on rowID: Int64, snapshot: PriceSnapshot, expectingExit: Bool) async throws {
         let rules = currentRules
         let instruments = self.instruments
-        let orderID = orderIDs.next()
+        let orderID = expectingExit ? orderIDs.next() : nil
         let nanos = clock.nowNanos()
         let tradeID = Self.tradeID(nanos: nanos)
         let tradedAt = HubTimestamp.utc(nanos: nanos)
@@ -54,6 +59,7 @@ extension SandboxBroker {
                 try ledger.trailBracket(bracket, stop: stop, best: best)
                 return nil
             case .exit(let leg):
+                guard let orderID else { return nil }
                 return try Self.exit(
                     bracket, leg: leg, snapshot: snapshot, rules: rules, instruments: instruments, orderID: orderID, tradeID: tradeID,
                     tradedAt: tradedAt, in: ledger)
