@@ -348,7 +348,9 @@ def test_optionchain_with_greeks_labels_parity_and_deltas(client):
         expected = ("ATM", "ATM") if offset == 0 else (itm, otm)
         assert (row["ce"]["label"], row["pe"]["label"]) == expected, (offset, row)
         assert 0 < row["ce"]["delta"] < 1 and -1 < row["pe"]["delta"] < 0, row
-        assert 0.9 < row["ce"]["delta"] - row["pe"]["delta"] < 1.01, row  # e^(-rT) under Black-76
+        # e^(-rT) under Black-76 at one volatility; each leg's delta uses its own implied volatility
+        # (the simulated quotes carry independent noise), so away from the money it can pass 1 a little.
+        assert 0.9 < row["ce"]["delta"] - row["pe"]["delta"] < 1.03, row
 
     ce_deltas = [row["ce"]["delta"] for row in chain]
     pe_deltas = [row["pe"]["delta"] for row in chain]
