@@ -73,7 +73,14 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        .target(name: "Strategies", dependencies: ["Core", "LuaBridge"], swiftSettings: strictSettings),
+        .target(
+            name: "Strategies",
+            dependencies: [
+                "Core", "LuaBridge", "Indicators", "Schema", "MarketData", "Broker", "Cryptography",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
 
         // MARK: HTTP, WebSocket and the command line
         .target(
@@ -128,6 +135,13 @@ let package = Package(
         .testTarget(
             name: "LuaBridgeTests", dependencies: ["LuaBridge"], resources: [.copy("Fixtures")], swiftSettings: strictSettings),
         .testTarget(name: "IndicatorsTests", dependencies: ["Indicators"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "StrategiesTests",
+            dependencies: [
+                "Strategies", "LuaBridge", "Broker", "Schema", "Core", "MarketData", .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "SchemaTests",
             dependencies: ["Schema", "Core", .product(name: "GRDB", package: "GRDB.swift")],
