@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: Apache-2.0
+import Core
+import Indicators
+
+/// Indicator outputs per series and parameters, computed by the `Indicators` module (TA-Lib exact)
+/// over a whole ``BarSeries`` and reused until the series changes.
+///
+/// Live, a series changes once per closed bar, so each indicator is computed once per bar; in a
+/// backtest the series is preloaded, so each indicator is computed once per run.
+struct IndicatorCache {
+    struct Key: Hashable {
+        var series: String
+        var name: String
+        var parameters: [Double]
+    }
+
+    private struct Entry {
+        var generation: Int
+        var outputs: [[Double]]
+    }
+
+    private var entries: [Key: Entry] = [:]
+
+    /// The outputs for `key`, computing them with `compute` when the series changed since.
+    mutating func outputs(for key: Key, series: BarSeries, compute: (BarSeries) throws -> [[Double]]) rethrows -> [[Double]] {
+        if let entry = entries[key], entry.generation == series.generation { return entry.outputs }
+        let outputs = try compute(series)
+        entries[key] = Entry(generation: series.generation, outputs: outputs)
+        return outputs
+    }
+
+    mutating func removeAll() { entries.removeAll() }
+}
