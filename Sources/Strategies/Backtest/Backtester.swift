@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: Apache-2.0
+public import Core
+public import LuaBridge
+
+/// Runs a strategy file over recorded bars or ticks on a simulated clock.
+///
+/// The same ``StrategyInstance`` as a live run, the same order validation and fill rules as the
+/// sandbox broker (``BacktestMatcher``): only the clock and the prices come from the data. Every
+/// step is deterministic — no wall clock, no hash-order iteration, instruction (not time) budgets —
+/// so the same inputs give the same fills, byte for byte.
+///
+/// Order of one step (a bar of one symbol, or a tick):
+/// 1. the clock moves to the bar's end (or the tick's time) and the symbol's quote to its close (or
+///    the tick); 2. resting orders of the symbol are matched; 3. the bar (or tick) is delivered, and
+///    the declared exits and limits are checked; 4. the orders the calls issued are performed, and
+///    their updates and fills delivered (which may issue more, performed in turn).
+public final class Backtester {
+    public let instance: StrategyInstance
+    public let desk: BacktestDesk
+    var matcher = BacktestMatcher()
+    public private(set) var fills: [StrategyFill] = []
+    public private(set) var orderCount = 0
+    public private(set) var rejectedCount = 0
+    /// Log lines the strategy wrote (the first `maxLogLines`).
+    public private(set) var logs: [StrategyLogLine] = []
+    public private(set) var riskEvents: [StrategyRiskEvent] = []
+    public var maxLogLines = 10_000
+    /// Called after every step with the simulated time, for equity sampling.
+    public var afterStep: ((Int64) -> Void)?
+    /// Called for every fill, in order.
+    public var onFill: ((StrategyFill) -> Void)?
+
+    /// The budget of every callback in a backtest: instructions, so that the verdict is the same on
+    /// every machine, plus a generous time limit as a last resort.
+    public static let defaultBudget = LuaBudget(time: .seconds(10), instructions: 200_000_000)
+
+    /// Loads the file into a VM seeded for reproducible `math.random`.
+    /// - Throws: ``StrategyScriptError``.
+    public init(source: String, chunkName: String, desk: BacktestDesk, budget: LuaBudget = Backtester.defaultBudget) throws {
+        self.desk = desk
+        let configuration = StrategyInstance.Configuration(vm: LuaVM.Configuration(budget: budget, randomSeed: 42), maxLogLines: 1_000)
+        instance = try StrategyInstance(source: source, chunkName: chunkName, desk: desk, configuration: configuration)
+    }
+
+    /// Runs over bars of the strategy's timeframe (or any one timeframe the data has).
+    /// - Parameters:
+    ///   - bars: Each symbol's bars in time order.
+    ///   - parameters: Param overrides for the run.
+    /// - Returns: Why the run ended early, if it did (`ctx.stop`, a risk limit).
+    /// - Throws: ``StrategyScriptError`` when a callback fails (the run stops there; the fills so far
+    ///   remain in ``fills``).
+    @discardableResult
+    public func run(bars: [StrategySymbol: [Bar]], parameters: [String: LuaValue] = [:]) throws -> String? {
+        let symbols = bars.keys.sorted { $0.key < $1.key }
+        for symbol in symbols {
+            _ = desk.ensureInstrument(symbol)
+            if let first = bars[symbol]?.first { instance.preload(bars[symbol] ?? [], of: symbol, timeframe: first.timeframe) }
+        }
+        desk.nowNanos = symbols.compactMap { bars[$0]?.first?.start }.min().map { $0 * 1_000_000_000 } ?? 0
+        try instance.start(parameters: parameters, info: StrategyInstance.RunInfo(mode: "backtest"))
+        try settle()
+        // Merge the symbols' bars by close time; equal times go in symbol order.
+        var cursors = Array(repeating: 0, count: symbols.count)
+        let series = symbols.map { bars[$0] ?? [] }
+        while instance.stopRequest == nil {
+            var next: Int?
+            for index in symbols.indices where cursors[index] < series[index].count {
+                let end = Self.end(series[index][cursors[index]])
+                if next.map({ end < Self.end(series[$0][cursors[$0]]) }) ?? true { next = index }
+            }
+            guard let index = next else { break }
+            let bar = series[index][cursors[index]]
+            let symbol = symbols[index]
+            desk.nowNanos = Self.end(bar) * 1_000_000_000
+            desk.quotes[symbol] = PriceSnapshot(
+                instrumentID: desk.ensureInstrument(symbol).id, lastPrice: bar.close, timestampNanos: desk.nowNanos)
+            try perform(matcher.match(symbol, desk: desk))
+            try instance.reveal(bar, of: symbol, index: cursors[index], checkExits: true)
+            try settle()
+            cursors[index] += 1
+            afterStep?(desk.nowNanos)
+        }
+        return try finish()
+    }
+
+    /// Runs over ticks: bars of the strategy's timeframe are built from them as the live hub does.
+    /// - Parameter barsFor: Builds the bars a tick closes (the live hub's aggregator), per tick.
+    @discardableResult
+    public func run(ticks: [StrategyTick], closedBars: (StrategyTick) -> [Bar], parameters: [String: LuaValue] = [:]) throws -> String? {
+        for tick in ticks { _ = desk.ensureInstrument(tick.symbol) }
+        desk.nowNanos = ticks.first?.timeNanos ?? 0
+        try instance.start(parameters: parameters, info: StrategyInstance.RunInfo(mode: "backtest"))
+        try settle()
+        for tick in ticks {
+            guard instance.stopRequest == nil else { break }
+            desk.nowNanos = tick.timeNanos
+            let previous = desk.quotes[tick.symbol]
+            desk.quotes[tick.symbol] = PriceSnapshot(
+                instrumentID: desk.ensureInstrument(tick.symbol).id, lastPrice: tick.lastPrice, bid: tick.bid, ask: tick.ask,
+                dayLow: min(previous?.dayLow ?? tick.lastPrice, tick.lastPrice), dayHigh: max(previous?.dayHigh ?? tick.lastPrice, tick.lastPrice),
+                timestampNanos: tick.timeNanos)
+            try perform(matcher.match(tick.symbol, desk: desk))
+            for bar in closedBars(tick) {
+                try instance.deliver(bar, of: tick.symbol)
+                try settle()
+            }
+            try instance.deliver(tick)
+            try settle()
+            afterStep?(desk.nowNanos)
+        }
+        return try finish()
+    }
+
+    /// Calls `on_stop` and closes what is still open at the last prices, as a live stop does.
+    private func finish() throws -> String? {
+        let reason = instance.stopRequest
+        try instance.stop(reason: reason ?? "end of data")
+        try settle()
+        return reason
+    }
+
+    /// Performs the intents of the last calls and delivers their outcomes, until none are left.
+    private func settle() throws {
+        var rounds = 0
+        while instance.hasOutput {
+            rounds += 1
+            guard rounds <= 1_000 else { throw StrategyScriptError(.limit, "orders kept issuing more orders (1000 rounds in one step)") }
+            for line in instance.drainLogs() where logs.count < maxLogLines { logs.append(line) }
+            riskEvents += instance.drainRiskEvents()
+            for intent in instance.drainIntents() {
+                switch intent {
+                case .place(let request):
+                    orderCount += 1
+                    try perform(matcher.place(request, desk: desk))
+                case .modify(let ref, let quantity, let priceType, let price, let trigger):
+                    try perform(matcher.modify(ref: ref, quantity: quantity, priceType: priceType, price: price, triggerPrice: trigger, desk: desk))
+                case .cancel(let ref):
+                    try perform(matcher.cancel(ref: ref))
+                }
+            }
+        }
+    }
+
+    private func perform(_ outcomes: [BacktestMatcher.Outcome]) throws {
+        for outcome in outcomes {
+            switch outcome {
+            case .update(let update):
+                if update.status == "rejected" { rejectedCount += 1 }
+                try instance.deliver(update)
+            case .fill(let fill, let update):
+                fills.append(fill)
+                onFill?(fill)
+                try instance.deliver(update)
+                try instance.deliver(fill)
+            }
+        }
+    }
+
+    static func end(_ bar: Bar) -> Int64 { bar.start + Int64(bar.timeframe.seconds) }
+}
