@@ -22,6 +22,9 @@ public struct OrderUpdate: Sendable, Equatable {
     public var averagePrice: Double
     public var rejectionReason: String
     public var strategy: String
+    /// The hub strategy and run that issued the order, for the strategy host.
+    public var strategyID: Int64?
+    public var runID: Int64?
 
     public var pendingQuantity: Int64 {
         ["complete", "cancelled", "rejected"].contains(status) ? 0 : max(0, quantity - filledQuantity)
@@ -40,7 +43,8 @@ extension OrderRepository {
                 sql: """
                     SELECT o.id, a.user_id, u.username, a.kind, a.broker, o.orderid, o.symbol, o.exchange, o.action, o.quantity,
                            o.price, o.trigger_price, o.pricetype, o.product, o.status, o.filled_quantity, o.average_price,
-                           coalesce(o.rejection_reason, '') AS rejection_reason, o.strategy
+                           coalesce(o.rejection_reason, '') AS rejection_reason, o.strategy,
+                           o.strategy_id, o.run_id
                     FROM orders o JOIN accounts a ON a.id = o.account_id JOIN users u ON u.id = a.user_id
                     WHERE o.id IN (\(placeholders))
                     """, arguments: StatementArguments(rowIDs))
@@ -52,7 +56,8 @@ extension OrderRepository {
                     orderID: row["orderid"], symbol: row["symbol"], exchange: row["exchange"], action: row["action"],
                     quantity: row["quantity"], price: row["price"], triggerPrice: row["trigger_price"], priceType: row["pricetype"],
                     product: row["product"], status: row["status"], filledQuantity: row["filled_quantity"],
-                    averagePrice: row["average_price"], rejectionReason: row["rejection_reason"], strategy: row["strategy"])
+                    averagePrice: row["average_price"], rejectionReason: row["rejection_reason"], strategy: row["strategy"],
+                    strategyID: row["strategy_id"], runID: row["run_id"])
             }
             return rowIDs.compactMap { byID[$0] }
         }

@@ -7,6 +7,9 @@ public struct NewOrder: Sendable {
     public var orderID: String
     public var accountID: Int64
     public var strategyTag: String
+    /// The hub strategy and run that issued the order (a Lua strategy's orders); nil for others.
+    public var strategyID: Int64?
+    public var runID: Int64?
     public var exchange: ExchangeCode
     public var symbol: String
     public var instrumentID: Int64?
@@ -26,8 +29,10 @@ public struct NewOrder: Sendable {
         orderID: String, accountID: Int64, strategyTag: String = "", exchange: ExchangeCode, symbol: String,
         instrumentID: Int64? = nil, action: OrderAction, quantity: Int, priceType: PriceType, product: Product,
         price: Double = 0, triggerPrice: Double = 0, status: OrderStatus = .pending, source: String = "api", disclosedQuantity: Int = 0,
-        marginBlocked: Double = 0
+        marginBlocked: Double = 0, strategyID: Int64? = nil, runID: Int64? = nil
     ) {
+        self.strategyID = strategyID
+        self.runID = runID
         self.orderID = orderID
         self.accountID = accountID
         self.strategyTag = strategyTag
@@ -54,8 +59,9 @@ public struct OrderRepository: Sendable {
 
     static let insertSQL = """
         INSERT INTO orders (orderid, account_id, strategy, exchange, symbol, instrument_id, action, quantity,
-                            pricetype, product, price, trigger_price, status, source, disclosed_quantity, margin_blocked)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            pricetype, product, price, trigger_price, status, source, disclosed_quantity, margin_blocked,
+                            strategy_id, run_id)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
 
     /// Commits one order in its own transaction and returns its row id.
@@ -77,6 +83,7 @@ public struct OrderRepository: Sendable {
             order.orderID, order.accountID, order.strategyTag, order.exchange.rawValue, order.symbol, order.instrumentID,
             order.action.rawValue, order.quantity, order.priceType.rawValue, order.product.rawValue, order.price,
             order.triggerPrice, order.status.rawValue, order.source, order.disclosedQuantity, order.marginBlocked,
+            order.strategyID, order.runID,
         ])
         return db.lastInsertedRowID
     }

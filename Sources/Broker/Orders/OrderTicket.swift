@@ -17,6 +17,9 @@ public struct OrderTicket: Sendable, Equatable {
     public var disclosedQuantity: Int64
     /// `placeorder`'s target, stoploss and trailing_sl: an exit bracket for the position the order opens.
     public var exitBracket: ExitBracketTerms?
+    /// The hub strategy and run issuing the order (a Lua strategy), recorded on the order row.
+    public var strategyID: Int64?
+    public var runID: Int64?
 
     public init(
         strategy: String = "", exchange: String, symbol: String, action: OrderAction, quantity: Int64, priceType: PriceType = .market,

@@ -540,7 +540,8 @@ struct Admission: Sendable {
                 orderID: orderID, accountID: account.id, strategyTag: ticket.strategy, exchange: instrument.exchange,
                 symbol: instrument.symbol, instrumentID: instrument.id, action: ticket.action, quantity: Int(ticket.quantity),
                 priceType: ticket.priceType, product: ticket.product, price: ticket.price, triggerPrice: ticket.triggerPrice,
-                status: status, source: source, disclosedQuantity: Int(ticket.disclosedQuantity), marginBlocked: margin))
+                status: status, source: source, disclosedQuantity: Int(ticket.disclosedQuantity), marginBlocked: margin,
+                strategyID: ticket.strategyID, runID: ticket.runID))
         // Attached before the fill, so the schema arms it in the fill's own statement.
         if let terms = ticket.exitBracket { try ledger.attachBracket(terms, to: placed) }
         guard case .fill(let price) = decision else { return placed }

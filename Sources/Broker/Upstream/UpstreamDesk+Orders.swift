@@ -23,7 +23,7 @@ extension UpstreamDesk {
             orderID: orderIDs.next(), accountID: account.id, strategyTag: ticket.strategy, exchange: ExchangeCode(rawValue: ticket.exchange),
             symbol: ticket.symbol, instrumentID: instrument?.id, action: ticket.action, quantity: Int(ticket.quantity),
             priceType: ticket.priceType, product: ticket.product, price: ticket.price, triggerPrice: ticket.triggerPrice, source: source,
-            disclosedQuantity: Int(ticket.disclosedQuantity))
+            disclosedQuantity: Int(ticket.disclosedQuantity), strategyID: ticket.strategyID, runID: ticket.runID)
         let pending: LedgerOrder
         do { pending = try await store.upstreamOrders.recordPending(new, parentRowID: parent) } catch let error as StoreError
             where error.code == .constraint

@@ -26,13 +26,14 @@ public struct UpstreamOrderBook: Sendable {
             try db.execute(
                 sql: """
                     INSERT INTO orders (orderid, account_id, strategy, exchange, symbol, instrument_id, action, quantity,
-                                        pricetype, product, price, trigger_price, status, source, disclosed_quantity, parent_id)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)
+                                        pricetype, product, price, trigger_price, status, source, disclosed_quantity, parent_id,
+                                        strategy_id, run_id)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     order.orderID, order.accountID, order.strategyTag, order.exchange.rawValue, order.symbol, order.instrumentID,
                     order.action.rawValue, order.quantity, order.priceType.rawValue, order.product.rawValue, order.price, order.triggerPrice,
-                    order.source, order.disclosedQuantity, parentRowID,
+                    order.source, order.disclosedQuantity, parentRowID, order.strategyID, order.runID,
                 ])
             return try Self.order(rowID: db.lastInsertedRowID, in: db)
         }

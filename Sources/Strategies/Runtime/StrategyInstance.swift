@@ -194,3 +194,11 @@ struct StrategyTimer {
     /// nil for a one-shot timer.
     var intervalNanos: Int64?
 }
+
+extension StrategyInstance {
+    /// The request behind order `ref`, while the runtime still tracks it.
+    public func request(ref: Int64) -> StrategyOrderRequest? { orders[ref]?.request }
+
+    /// A log line from the host about the strategy (a refused modify, a dropped event).
+    public func note(_ level: StrategyLogLine.Level, _ message: String) { log(level, message) }
+}

@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: Apache-2.0
+public import Broker
+public import Core
+import Foundation
+public import Logging
+public import MarketData
+public import Schema
+import Synchronization
+
+/// Runs the hub's Lua strategies: one ``StrategyRunner`` per running strategy, fed from the tick
+/// path (coalesced per symbol), the hub's closed bars and the store's change feed (order updates).
+///
+/// The tick path only posts into mailboxes, so a slow or stuck strategy never slows the feed or
+/// another strategy; a failing one ends its own run and nothing else.
+public final class StrategyHost: MarketDataListener, Sendable {
+    private struct Running: Sendable {
+        let runner: StrategyRunner
+        let userID: Int64
+        let instrumentIDs: [Int64]
+        let done: Task<StrategyRunEnd, Never>
+    }
+
+    private let hub: MarketDataHub
+    private let store: Store
+    private let calendar: TradingCalendar
+    private let clock: any WallClock
+    private let recorder: any StrategyRecorder
+    private let logger: Logger
+    private let alwaysOpen: Bool
+    private let running = Mutex<[Int64: Running]>([:])
+    private let byInstrument = Mutex<[Int64: [StrategyRunner]]>([:])
+
+    public init(
+        hub: MarketDataHub, store: Store, calendar: TradingCalendar, clock: any WallClock, recorder: any StrategyRecorder, logger: Logger,
+        alwaysOpen: Bool = false
+    ) {
+        self.hub = hub
+        self.store = store
+        self.calendar = calendar
+        self.clock = clock
+        self.recorder = recorder
+        self.logger = logger
+        self.alwaysOpen = alwaysOpen
+    }
+
+    /// Strategy ids with a run in this process.
+    public var runningStrategyIDs: [Int64] { running.withLock { Array($0.keys).sorted() } }
+
+    public func isRunning(strategyID: Int64) -> Bool { running.withLock { $0[strategyID] != nil } }
+
+    /// Loads, starts (`on_start`) and subscribes a strategy; its run row must already exist.
+    /// - Throws: ``StrategyScriptError`` when the file, its params or `on_start` fail: the run
+    ///   did not start and nothing keeps running.
+    public func start(_ launch: StrategyLaunch) async throws {
+        let desk = LiveDesk(clock: clock, hub: hub, calendar: calendar, databaseURL: store.databaseURL, alwaysOpen: alwaysOpen)
+        let runner = try StrategyRunner(launch: launch, desk: desk, recorder: recorder, logger: logger)
+        try await runner.start()
+        var instrumentIDs: [Int64] = []
+        for symbol in runner.symbols {
+            guard let instrument = hub.instrument(symbol: symbol.symbol, exchange: symbol.exchange) else { continue }
+            instrumentIDs.append(instrument.id)
+        }
+        let strategyID = launch.strategyID
+        let done = Task { [logger] in
+            let end = await runner.run()
+            self.forget(strategyID: strategyID, runner: runner)
+            logger.info("strategy run ended", metadata: ["strategy_id": "\(strategyID)", "status": "\(end.status)", "reason": "\(end.reason)"])
+            return end
+        }
+        running.withLock { $0[strategyID] = Running(runner: runner, userID: launch.userID, instrumentIDs: instrumentIDs, done: done) }
+        byInstrument.withLock { map in
+            for id in instrumentIDs { map[id, default: []].append(runner) }
+        }
+        hub.demand.set(owner: Self.demandOwner(strategyID), Dictionary(uniqueKeysWithValues: instrumentIDs.map { ($0, SubscriptionMode.quote) }))
+        logger.info("strategy started", metadata: ["strategy_id": "\(strategyID)", "run_id": "\(launch.runID)", "mode": "\(launch.mode)"])
+    }
+
+    /// Asks a running strategy to stop (`on_stop`, cancel, close) and waits for its run to end.
+    /// - Returns: How it ended; nil when it was not running here.
+    @discardableResult
+    public func stop(strategyID: Int64, reason: String) async -> StrategyRunEnd? {
+        guard let entry = running.withLock({ $0[strategyID] }) else { return nil }
+        entry.runner.mailbox.post(.command(.stop(reason: reason)))
+        return await entry.done.value
+    }
+
+    /// Closes every position of a running strategy; the run goes on.
+    public func closeAll(strategyID: Int64, reason: String) -> Bool {
+        guard let entry = running.withLock({ $0[strategyID] }) else { return false }
+        entry.runner.mailbox.post(.command(.closeAll(reason: reason)))
+        return true
+    }
+
+    /// Closes one declared leg of a running strategy; the run goes on.
+    public func closeLeg(strategyID: Int64, leg: String) -> Bool {
+        guard let entry = running.withLock({ $0[strategyID] }) else { return false }
+        entry.runner.mailbox.post(.command(.closeLeg(name: leg)))
+        return true
+    }
+
+    /// Ends every run without closing positions (the server is stopping); waits for them.
+    public func shutdown() async {
+        let entries = running.withLock { Array($0.values) }
+        for entry in entries { entry.runner.mailbox.post(.command(.shutdown)) }
+        for entry in entries { _ = await entry.done.value }
+    }
+
+    /// Follows the change feed and the clock: order updates go to their strategy's runner, and a
+    /// heartbeat fires timers. Runs until cancelled.
+    public func run() async {
+        let changes = store.changes.subscribe(bufferingNewest: 65_536)
+        let heartbeat = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(250))
+                for entry in self.running.withLock({ Array($0.values) }) { entry.runner.mailbox.post(.command(.heartbeat)) }
+            }
+        }
+        defer { heartbeat.cancel() }
+        for await transaction in changes {
+            var rowIDs: [Int64] = []
+            for change in transaction.changes where change.table == "orders" && change.kind != .delete && !rowIDs.contains(change.rowID) {
+                rowIDs.append(change.rowID)
+            }
+            guard !rowIDs.isEmpty, !running.withLock({ $0.isEmpty }) else { continue }
+            guard let updates = try? await store.orders.updates(rowIDs: rowIDs) else { continue }
+            for update in updates {
+                guard let strategyID = update.strategyID, let entry = running.withLock({ $0[strategyID] }), update.runID == entry.runner.runID else {
+                    continue
+                }
+                entry.runner.mailbox.post(.order(update))
+            }
+        }
+        await shutdown()
+    }
+
+    // MARK: MarketDataListener
+
+    public func marketDataHub(didUpdate quotes: [Quote]) {
+        let targets = byInstrument.withLock { map -> [(StrategyRunner, Quote)] in
+            guard !map.isEmpty else { return [] }
+            var found: [(StrategyRunner, Quote)] = []
+            for quote in quotes { for runner in map[quote.tick.instrumentID] ?? [] { found.append((runner, quote)) } }
+            return found
+        }
+        for (runner, quote) in targets {
+            guard let symbol = runner.symbols.first(where: { hub.instrument(id: quote.tick.instrumentID)?.symbol == $0.symbol }) else { continue }
+            let tick = quote.tick
+            runner.mailbox.post(
+                StrategyTick(symbol: symbol, lastPrice: tick.lastPrice, bid: tick.bid, ask: tick.ask, volume: tick.volume, timeNanos: tick.timestampNanos))
+        }
+    }
+
+    public func marketDataHub(didClose bars: [Bar]) {
+        let targets = byInstrument.withLock { map -> [(StrategyRunner, Bar)] in
+            guard !map.isEmpty else { return [] }
+            var found: [(StrategyRunner, Bar)] = []
+            for bar in bars { for runner in map[bar.instrumentID] ?? [] where bar.timeframe == runner.timeframe { found.append((runner, bar)) } }
+            return found
+        }
+        for (runner, bar) in targets {
+            guard let instrument = hub.instrument(id: bar.instrumentID) else { continue }
+            runner.mailbox.post(.bar(bar, StrategySymbol(exchange: instrument.exchange.rawValue, symbol: instrument.symbol)))
+        }
+    }
+
+    /// Strategies' subscription owners live in their own range, apart from WebSocket clients'.
+    static func demandOwner(_ strategyID: Int64) -> UInt64 { 0x4000_0000_0000_0000 | UInt64(truncatingIfNeeded: strategyID) }
+
+    private func forget(strategyID: Int64, runner: StrategyRunner) {
+        let entry = running.withLock { map -> Running? in
+            guard map[strategyID]?.runner === runner else { return nil }
+            return map.removeValue(forKey: strategyID)
+        }
+        guard let entry else { return }
+        hub.demand.set(owner: Self.demandOwner(strategyID), [:])
+        byInstrument.withLock { map in
+            for id in entry.instrumentIDs { map[id]?.removeAll { $0 === runner } }
+        }
+    }
+}

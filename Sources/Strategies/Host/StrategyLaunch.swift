@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: Apache-2.0
+public import Broker
+public import Core
+public import LuaBridge
+
+/// Everything the host needs to run one strategy: the file, the run's row, its params and saved
+/// state, the route its orders take, and the history that warms its indicators.
+public struct StrategyLaunch: Sendable {
+    public var strategyID: Int64
+    public var runID: Int64
+    public var userID: Int64
+    /// `live` or `sandbox`.
+    public var mode: String
+    public var source: String
+    public var chunkName: String
+    public var parameters: [String: LuaValue]
+    public var stateJSON: String
+    public var route: any OrderRoute
+    public var history: [StrategySymbol: [Bar]]
+    public var budget: LuaBudget
+
+    public init(
+        strategyID: Int64, runID: Int64, userID: Int64, mode: String, source: String, chunkName: String, parameters: [String: LuaValue],
+        stateJSON: String, route: any OrderRoute, history: [StrategySymbol: [Bar]] = [:], budget: LuaBudget = LuaBudget(time: .milliseconds(500))
+    ) {
+        self.strategyID = strategyID
+        self.runID = runID
+        self.userID = userID
+        self.mode = mode
+        self.source = source
+        self.chunkName = chunkName
+        self.parameters = parameters
+        self.stateJSON = stateJSON
+        self.route = route
+        self.history = history
+        self.budget = budget
+    }
+}
