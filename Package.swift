@@ -102,7 +102,7 @@ let package = Package(
         .executableTarget(
             name: "realalgo",
             dependencies: [
-                "Server", "Schema", "Core", "Cryptography", "MarketData", "Broker", "Indicators",
+                "Server", "Schema", "Core", "Cryptography", "MarketData", "Broker", "Indicators", "Strategies", "LuaBridge",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

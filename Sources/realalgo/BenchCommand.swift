@@ -8,7 +8,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Run a benchmark and print its figures (use a release build).",
-        subcommands: [StoreBenchmark.self, FeedBenchmark.self, OrdersBenchmark.self])
+        subcommands: [StoreBenchmark.self, FeedBenchmark.self, OrdersBenchmark.self, LuaBenchmark.self])
 }
 
 /// Named figures, printed for people or as one JSON object for scripts.

@@ -3,11 +3,11 @@ public import Core
 
 /// The closed bars of one symbol and timeframe, as columns, for `ctx.bars` and the indicators.
 ///
-/// Append-only. A backtest may ``preload(_:)`` the whole series and then ``reveal(through:)`` it
+/// Append-only. A class, so the hot path reads it without copying six arrays. A backtest may ``preload(_:)`` the whole series and then ``reveal(through:)`` it
 /// bar by bar: the script sees only the revealed prefix, while the indicator cache computes each
 /// indicator once over all bars — every indicator is causal (a value depends only on bars up to
 /// its own), so the value at a revealed index equals what a live run computes on that prefix.
-public struct BarSeries: Sendable {
+public final class BarSeries {
     public private(set) var times: [Int64] = []
     public private(set) var open: [Double] = []
     public private(set) var high: [Double] = []
@@ -21,14 +21,18 @@ public struct BarSeries: Sendable {
     /// Live series keep at most this many bars; older ones are dropped in blocks.
     public let capacity: Int
 
-    public init(capacity: Int = 100_000) {
+    /// Identifies the series in the indicator cache (cheaper to hash than its symbol).
+    let id: Int
+
+    public init(id: Int = 0, capacity: Int = 100_000) {
+        self.id = id
         self.capacity = max(capacity, 1)
     }
 
     public var count: Int { close.count }
 
     /// Adds a bar that just closed and shows it.
-    public mutating func append(_ bar: Bar) {
+    public func append(_ bar: Bar) {
         if let last = times.last, bar.start <= last { return }
         if count >= capacity { dropOldest(count - capacity + max(1, capacity / 10)) }
         times.append(bar.start)
@@ -42,7 +46,7 @@ public struct BarSeries: Sendable {
     }
 
     /// Stores bars without showing them (a backtest's whole input), after any shown ones.
-    public mutating func preload(_ bars: [Bar]) {
+    public func preload(_ bars: [Bar]) {
         for bar in bars where times.last.map({ bar.start > $0 }) ?? true {
             times.append(bar.start)
             open.append(bar.open)
@@ -55,7 +59,7 @@ public struct BarSeries: Sendable {
     }
 
     /// Shows stored bars up to and including index `last`.
-    public mutating func reveal(through last: Int) {
+    public func reveal(through last: Int) {
         visibleCount = min(max(visibleCount, last + 1), count)
     }
 
@@ -64,7 +68,7 @@ public struct BarSeries: Sendable {
         max(0, visibleCount - max(0, n))..<visibleCount
     }
 
-    private mutating func dropOldest(_ n: Int) {
+    private func dropOldest(_ n: Int) {
         times.removeFirst(n)
         open.removeFirst(n)
         high.removeFirst(n)

@@ -9,9 +9,12 @@ import Indicators
 /// backtest the series is preloaded, so each indicator is computed once per run.
 struct IndicatorCache {
     struct Key: Hashable {
-        var series: String
+        var series: Int
         var name: String
-        var parameters: [Double]
+        var source: String
+        var first: Double
+        var second: Double
+        var third: Double
     }
 
     private struct Entry {

@@ -10,6 +10,36 @@ enum StrategyHarness {
         local api, info = ...
         local ctx = {}
         for key, value in next, api do ctx[key] = value end
+        -- Pure-Lua helpers: no trip across the bridge for arithmetic a script does on every bar.
+        function ctx.crossover(a, a_prev, b, b_prev)
+          if type(a) == "table" then
+            local n, m = #a, #b
+            if n < 2 or m < 2 then return false end
+            a, a_prev, b, b_prev = a[n], a[n - 1], b[m], b[m - 1]
+          end
+          if b_prev == nil then b_prev = b end
+          if a == nil or a_prev == nil or b == nil then return false end
+          return a_prev <= b_prev and a > b
+        end
+        function ctx.crossunder(a, a_prev, b, b_prev)
+          if type(a) == "table" then
+            local n, m = #a, #b
+            if n < 2 or m < 2 then return false end
+            a, a_prev, b, b_prev = a[n], a[n - 1], b[m], b[m - 1]
+          end
+          if b_prev == nil then b_prev = b end
+          if a == nil or a_prev == nil or b == nil then return false end
+          return a_prev >= b_prev and a < b
+        end
+        -- Positions cross as scalars and become a table here.
+        local position_of = api.position
+        function ctx.position(symbol)
+          local quantity, average, realized, unrealized, name, exchange = position_of(symbol)
+          local side = "flat"
+          if quantity > 0 then side = "long" elseif quantity < 0 then side = "short" end
+          return { symbol = name, exchange = exchange, quantity = quantity, average_price = average,
+                   realized = realized, unrealized = unrealized, side = side }
+        end
         ctx.strategy = info
         ctx.params = {}
         ctx.state = {}

@@ -44,8 +44,6 @@ extension StrategyInstance {
                     return [result.trend, result.direction]
                 }
             }),
-            ("crossover", { try Self.cross(LuaArguments("ctx.crossover", $0), over: true) }),
-            ("crossunder", { try Self.cross(LuaArguments("ctx.crossunder", $0), over: false) }),
         ]
     }
 
@@ -89,11 +87,11 @@ extension StrategyInstance {
     ) throws -> [LuaValue] {
         let arguments = LuaArguments("ctx.\(name)", values)
         var index = 0
-        var symbol: StrategySymbol
+        var symbol: StrategySymbol?
         if case .string = arguments[0] {
             symbol = try resolveSymbol(arguments, 0)
             index = 1
-        } else {
+        } else if declaration.symbols.count != 1 {
             symbol = try resolveSymbol(LuaArguments(arguments.function, []), 0)
         }
         var numbers: [Double] = []
@@ -117,10 +115,11 @@ extension StrategyInstance {
             guard let given = Source(rawValue: text) else { throw arguments.fail("source must be close, open, high, low or volume") }
             source = given
         }
-        guard let timeframe = declaration.timeframe, let series = series[SeriesKey(symbol: symbol, timeframe: timeframe)] else {
-            return Array(repeating: .nil, count: 2)
-        }
-        let key = IndicatorCache.Key(series: symbol.key + "/" + timeframe.rawValue, name: name + "/" + source.rawValue, parameters: numbers)
+        guard let timeframe = declaration.timeframe else { throw arguments.fail("indicators need the strategy's timeframe") }
+        let series = symbol.map { seriesFor($0, timeframe) } ?? defaultSeries ?? seriesFor(declaration.symbols[0], timeframe)
+        let key = IndicatorCache.Key(
+            series: series.id, name: name, source: source.rawValue, first: numbers.first ?? 0, second: numbers.count > 1 ? numbers[1] : 0,
+            third: numbers.count > 2 ? numbers[2] : 0)
         let outputs: [[Double]]
         do {
             outputs = try indicators.outputs(for: key, series: series) { try compute($0, source, numbers) }
@@ -134,29 +133,5 @@ extension StrategyInstance {
         }
         if outputs.count == 1 { return [value(outputs[0], last), value(outputs[0], last - 1)] }
         return outputs.map { value($0, last) }
-    }
-
-    /// `ctx.crossover(a, a_prev, b, b_prev)`, `ctx.crossover(a, a_prev, level)`, or two arrays.
-    static func cross(_ arguments: LuaArguments, over: Bool) throws -> [LuaValue] {
-        let now: (Double, Double)
-        let before: (Double, Double)
-        if case .array(let first) = arguments[0], case .array(let second) = arguments[1] {
-            guard first.count >= 2, second.count >= 2 else { return [.boolean(false)] }
-            let a = first.suffix(2).compactMap(\.doubleValue)
-            let b = second.suffix(2).compactMap(\.doubleValue)
-            guard a.count == 2, b.count == 2 else { return [.boolean(false)] }
-            (before, now) = ((a[0], b[0]), (a[1], b[1]))
-        } else {
-            let values = arguments.values.map(\.doubleValue)
-            guard values.count == 3 || values.count == 4 else {
-                throw arguments.fail("expects (a, a_prev, b, b_prev), (a, a_prev, level) or two arrays")
-            }
-            guard let a = values[0], let aPrevious = values[1], let b = values[2] else { return [.boolean(false)] }
-            let bPrevious = values.count == 4 ? values[3] : b
-            guard let bPrevious else { return [.boolean(false)] }
-            (before, now) = ((aPrevious, bPrevious), (a, b))
-        }
-        let crossed = over ? (before.0 <= before.1 && now.0 > now.1) : (before.0 >= before.1 && now.0 < now.1)
-        return [.boolean(crossed)]
     }
 }

@@ -65,25 +65,24 @@ extension StrategyInstance {
     /// - Parameter checkExits: True when bars are the only prices (a backtest over bars): the
     ///   declared exits and limits are then checked at the bar's close.
     public func deliver(_ bar: Bar, of symbol: StrategySymbol, checkExits: Bool = false) throws {
-        let key = SeriesKey(symbol: symbol, timeframe: bar.timeframe)
-        series[key, default: BarSeries()].append(bar)
+        seriesFor(symbol, bar.timeframe).append(bar)
         try barClosed(bar, of: symbol, checkExits: checkExits)
     }
 
     /// Stores a whole series up front (a backtest); ``reveal(_:of:index:checkExits:)`` then plays it.
     public func preload(_ bars: [Bar], of symbol: StrategySymbol, timeframe: Timeframe) {
-        series[SeriesKey(symbol: symbol, timeframe: timeframe), default: BarSeries()].preload(bars)
+        seriesFor(symbol, timeframe).preload(bars)
     }
 
     /// Shows preloaded bar `index` and delivers it as ``deliver(_:of:checkExits:)`` would.
     public func reveal(_ bar: Bar, of symbol: StrategySymbol, index: Int, checkExits: Bool = false) throws {
-        series[SeriesKey(symbol: symbol, timeframe: bar.timeframe)]?.reveal(through: index)
+        seriesFor(symbol, bar.timeframe).reveal(through: index)
         try barClosed(bar, of: symbol, checkExits: checkExits)
     }
 
     /// Seeds history (closed bars before the run) without calling `on_bar`.
     public func seed(_ bars: [Bar], of symbol: StrategySymbol) {
-        for bar in bars { series[SeriesKey(symbol: symbol, timeframe: bar.timeframe), default: BarSeries()].append(bar) }
+        for bar in bars { seriesFor(symbol, bar.timeframe).append(bar) }
     }
 
     private func barClosed(_ bar: Bar, of symbol: StrategySymbol, checkExits check: Bool) throws {

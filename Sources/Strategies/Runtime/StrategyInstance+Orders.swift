@@ -219,6 +219,7 @@ extension StrategyInstance {
             return declaration.symbols[0]
         }
         guard let text = value.stringValue else { throw arguments.fail("symbol must be a string such as \"SBIN\" or \"NSE:SBIN\"") }
+        if let known = resolvedSymbols[text] { return known }
         let symbol: StrategySymbol?
         if text.contains(":") {
             symbol = StrategySymbol(text: text)
@@ -226,6 +227,7 @@ extension StrategyInstance {
             symbol = declaration.symbols.first { $0.symbol == text.uppercased() } ?? StrategySymbol(text: text)
         }
         guard let symbol, desk.instrument(symbol) != nil else { throw arguments.fail("unknown symbol \(text)") }
+        if resolvedSymbols.count < 10_000 { resolvedSymbols[text] = symbol }
         return symbol
     }
 }

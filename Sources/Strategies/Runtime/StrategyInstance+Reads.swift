@@ -17,7 +17,15 @@ extension StrategyInstance {
 
     private func readFunctions() -> [(String, LuaFunction)] {
         [
-            ("position", { [unowned self] in [positionTable(book.position(try resolveSymbol(LuaArguments("ctx.position", $0), 0)))] }),
+            ("position", { [unowned self] in
+                // The harness turns these into the position table (cheaper than a table across the bridge).
+                let position = book.position(try resolveSymbol(LuaArguments("ctx.position", $0), 0))
+                let price = desk.quote(position.symbol)?.lastPrice ?? 0
+                return [
+                    .integer(position.quantity), .number(position.averagePrice), .number(position.realizedPnL),
+                    .number(price > 0 ? position.unrealizedPnL(at: price) : 0), .string(position.symbol.symbol), .string(position.symbol.exchange),
+                ]
+            }),
             ("positions", { [unowned self] _ in [.array(book.open.map(positionTable))] }),
             ("pnl", { [unowned self] _ in
                 let (realized, unrealized) = pnl()
@@ -102,7 +110,7 @@ extension StrategyInstance {
         }
         guard let timeframe else { throw arguments.fail("timeframe is required (the strategy declares none)") }
         let count = arguments.isAbsent(countIndex) ? 100 : try arguments.integer(countIndex, "n", in: 1...10_000)
-        guard let series = series[SeriesKey(symbol: symbol, timeframe: timeframe)] else { return [.array([])] }
+        let series = seriesFor(symbol, timeframe)
         let rows: [LuaValue] = series.lastBars(Int(count)).map { index in
             [
                 "time": .integer(series.times[index]), "open": .number(series.open[index]), "high": .number(series.high[index]),

@@ -43,6 +43,10 @@ public final class StrategyInstance {
     var droppedLogs = 0
     var riskEvents: [StrategyRiskEvent] = []
     var series: [SeriesKey: BarSeries] = [:]
+    /// The declared timeframe's series of the only symbol (the common case), found without hashing.
+    var defaultSeries: BarSeries?
+    /// Symbol arguments already resolved, by the text the script passed.
+    var resolvedSymbols: [String: StrategySymbol] = [:]
     var indicators = IndicatorCache()
     var timers: [String: StrategyTimer] = [:]
     var recentOrderTimes: [Int64] = []
@@ -66,6 +70,16 @@ public final class StrategyInstance {
     struct SeriesKey: Hashable {
         let symbol: StrategySymbol
         let timeframe: Timeframe
+    }
+
+    /// The series of `symbol` and `timeframe`, created empty on first use.
+    func seriesFor(_ symbol: StrategySymbol, _ timeframe: Timeframe) -> BarSeries {
+        let key = SeriesKey(symbol: symbol, timeframe: timeframe)
+        if let existing = series[key] { return existing }
+        let made = BarSeries(id: series.count + 1)
+        series[key] = made
+        if declaration.symbols.count == 1, symbol == declaration.symbols[0], timeframe == declaration.timeframe { defaultSeries = made }
+        return made
     }
 
     /// An order the strategy issued, as the runtime knows it.
