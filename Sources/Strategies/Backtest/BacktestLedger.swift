@@ -65,7 +65,9 @@ public struct BacktestLedger: Sendable {
     /// - Parameters:
     ///   - initialCapital: starting cash in rupees.
     ///   - costs: fees per fill; none by default.
+    /// - Precondition: `initialCapital` is finite (validate a command-line value before this).
     public init(initialCapital: Double, costs: BacktestCosts = .zero) {
+        precondition(initialCapital.isFinite, "initial capital \(initialCapital) is not finite")
         self.initialCapital = initialCapital
         self.costs = costs
         self.cash = initialCapital

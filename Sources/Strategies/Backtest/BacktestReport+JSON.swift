@@ -8,7 +8,8 @@ extension BacktestReport {
     /// ratios (``winRate``, ``profitFactor``, ``sharpe``) and times are left out.
     ///
     /// - Parameter prettyPrinted: indent for reading; the compact form is one line.
-    /// - Throws: `EncodingError` only for a non-finite number, which the ledger never produces.
+    /// - Throws: `EncodingError` for a non-finite number; the ledger produces none, so only a
+    ///   `periodsPerYear` that is not finite can cause it.
     public func jsonText(prettyPrinted: Bool = false) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = prettyPrinted ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
