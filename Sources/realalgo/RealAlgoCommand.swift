@@ -13,7 +13,7 @@ struct RealAlgoCommand: AsyncParsableCommand {
         version: RealAlgoVersion.current,
         subcommands: [
             ServeCommand.self, MigrateCommand.self, SQLCommand.self, UserCommand.self, APIKeyCommand.self, AccountCommand.self,
-            BackupCommand.self, BenchCommand.self, OpenAPICommand.self, IndicatorsCommand.self,
+            BackupCommand.self, BenchCommand.self, OpenAPICommand.self, IndicatorsCommand.self, BacktestCommand.self,
         ])
 
     static func main() async {
