@@ -18,6 +18,15 @@ public struct AccountRepository: Sendable {
             try Int64.fetchOne(db, sql: "SELECT id FROM accounts WHERE user_id = ? AND is_default = 1", arguments: [userID])
         }
     }
+
+    /// The id of the user's active built-in sandbox account, whatever their default is (a strategy
+    /// started in sandbox mode trades there even when the default is an upstream account).
+    public func sandboxAccountID(userID: Int64) async throws -> Int64? {
+        try await store.read { db in
+            try Int64.fetchOne(
+                db, sql: "SELECT id FROM accounts WHERE user_id = ? AND kind = 'sandbox' AND is_active = 1 ORDER BY id LIMIT 1", arguments: [userID])
+        }
+    }
 }
 
 extension Store {

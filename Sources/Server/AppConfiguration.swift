@@ -16,6 +16,8 @@ public struct AppConfiguration: Sendable {
     public var modules: Set<AppModule> = Set(AppModule.allCases)
     /// Folder of the browser app; nil serves no static files.
     public var webRoot: String?
+    /// Folder of `*.lua` strategy files loaded into the hub at start; nil loads none.
+    public var strategiesDirectory: String?
     /// Largest request body accepted under /api/ (OpenAlgo's own limit is far smaller than this).
     public var maxRequestBodyBytes = 1 << 20
     public var logFormat = LogFormat.text

@@ -129,6 +129,14 @@ public func buildApplication(
                 .register(on: api)
         }
         services.append(brokerService)
+        if configuration.modules.contains(.strategies) {
+            let strategies = StrategyService(
+                store: store, hub: hub, routing: brokerService.routing, alwaysOpen: configuration.alwaysOpen,
+                strategiesDirectory: configuration.strategiesDirectory, logger: logger)
+            StrategyController(authenticator: authenticator, service: strategies, store: store, maxBodyBytes: bodyLimit).register(on: api)
+            // After the broker: stopped first, so a stopping strategy's exits still reach it.
+            services.append(strategies)
+        }
     }
 
     return Application(

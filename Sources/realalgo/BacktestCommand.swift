@@ -89,7 +89,7 @@ struct BacktestCommand: AsyncParsableCommand {
             do { outcome = try session.run(input.data, parameters: overrides) } catch let error as StrategyScriptError {
                 throw ValidationError("\(file): \(error)")
             }
-            try print(outcome, source: source, input: input, store: hub)
+            try await print(outcome, source: source, input: input, store: hub)
             if let failure = outcome.failure { throw ValidationError("the strategy stopped with an error: \(failure)") }
             return
         }

@@ -40,6 +40,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("web-dir"), help: ArgumentHelp("Folder of the browser app (env REALALGO_WEB_DIR; default ./web).", valueName: "path"))
     var webDirectory: String?
 
+    @Option(
+        name: .customLong("strategies-dir"),
+        help: ArgumentHelp("Folder of Lua strategy files loaded at start (env REALALGO_STRATEGIES_DIR; default ./strategies).", valueName: "path"))
+    var strategiesDirectory: String?
+
     @Option(name: .customLong("log-format"), help: "Log format on standard error: text or json (env REALALGO_LOG_FORMAT).")
     var logFormat: LogFormat?
 
@@ -132,6 +137,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.rateLimits = try resolveRateLimits()
         configuration.upstreamOrders = try resolveUpstreamOrders()
         configuration.webRoot = try WebRoot.locate(flag: webDirectory ?? EnvironmentSetting.string("REALALGO_WEB_DIR"))
+        configuration.strategiesDirectory = try Self.strategiesFolder(strategiesDirectory ?? EnvironmentSetting.string("REALALGO_STRATEGIES_DIR"))
         do { try SecretKey.validateEnvironment() } catch { throw ValidationError(String(describing: error)) }
         return configuration
     }
@@ -356,5 +362,19 @@ enum LoggingSetup {
             return handler
         }
         return Logger(label: "realalgo")
+    }
+}
+
+extension ServeCommand {
+    /// The strategies folder: the one given (it must exist), else `./strategies` when present.
+    static func strategiesFolder(_ flag: String?) throws -> String? {
+        var isDirectory: ObjCBool = false
+        if let flag {
+            guard FileManager.default.fileExists(atPath: flag, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw ValidationError("--strategies-dir \(flag) is not a folder")
+            }
+            return flag
+        }
+        return FileManager.default.fileExists(atPath: "strategies", isDirectory: &isDirectory) && isDirectory.boolValue ? "strategies" : nil
     }
 }

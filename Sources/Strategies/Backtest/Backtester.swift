@@ -88,6 +88,7 @@ public final class Backtester {
     @discardableResult
     public func run(ticks: [StrategyTick], closedBars: (StrategyTick) -> [Bar], parameters: [String: LuaValue] = [:]) throws -> String? {
         for tick in ticks { _ = desk.ensureInstrument(tick.symbol) }
+        let declared = Set(instance.declaration.symbols)
         desk.nowNanos = ticks.first?.timeNanos ?? 0
         try instance.start(parameters: parameters, info: StrategyInstance.RunInfo(mode: "backtest"))
         try settle()
@@ -100,7 +101,15 @@ public final class Backtester {
                 dayLow: min(previous?.dayLow ?? tick.lastPrice, tick.lastPrice), dayHigh: max(previous?.dayHigh ?? tick.lastPrice, tick.lastPrice),
                 timestampNanos: tick.timeNanos)
             try perform(matcher.match(tick.symbol, desk: desk))
-            for bar in closedBars(tick) {
+            // As live: every tick moves its price, but the strategy hears only of the symbols it
+            // declares (or of all, when it declares none).
+            let bars = closedBars(tick)
+            guard declared.isEmpty || declared.contains(tick.symbol) else {
+                try settle()
+                afterStep?(desk.nowNanos)
+                continue
+            }
+            for bar in bars {
                 try instance.deliver(bar, of: tick.symbol)
                 try settle()
             }

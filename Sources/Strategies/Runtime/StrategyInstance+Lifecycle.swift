@@ -57,7 +57,18 @@ extension StrategyInstance {
                 ], callback: "on_tick")
         }
         try checkExits(tick.symbol, price: tick.lastPrice)
+        try checkUndeclaredPositions()
         try fireDueTimers()
+    }
+
+    /// Positions in symbols the strategy does not declare (entered legs) get no ticks of their own;
+    /// their exits are checked on every tick the strategy does get, at the desk's last price.
+    func checkUndeclaredPositions() throws {
+        for position in book.open where !declaration.symbols.contains(position.symbol) {
+            guard let price = desk.quote(position.symbol)?.lastPrice, price > 0 else { continue }
+            book.observe(position.symbol, price: price)
+            try checkExits(position.symbol, price: price)
+        }
     }
 
     /// A closed bar: stored for `ctx.bars` and the indicators, and given to `on_bar` when it is of
@@ -96,7 +107,10 @@ extension StrategyInstance {
                     .number(bar.open), .number(bar.high), .number(bar.low), .number(bar.close), .integer(bar.volume),
                 ], callback: "on_bar")
         }
-        if check { try checkExits(symbol, price: bar.close) }
+        if check {
+            try checkExits(symbol, price: bar.close)
+            try checkUndeclaredPositions()
+        }
         try fireDueTimers()
     }
 

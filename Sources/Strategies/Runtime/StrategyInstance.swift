@@ -216,3 +216,8 @@ extension StrategyInstance {
     /// A log line from the host about the strategy (a refused modify, a dropped event).
     public func note(_ level: StrategyLogLine.Level, _ message: String) { log(level, message) }
 }
+
+extension StrategyInstance {
+    /// The strategy file's chunk, for reading its globals (tests, diagnostics).
+    public var mainChunk: LuaChunk? { chunk }
+}
