@@ -46,9 +46,10 @@ public struct StrategyEventRecord: Sendable, Equatable {
     /// A JSON object with the source row's details (see ``StrategyRunRepository/events(strategyID:runID:kind:severity:limit:)``).
     public var payloadJSON: String
 
-    /// Each branch is ordered and limited on its own, so a strategy with a long history costs a
-    /// few index walks, not a sort of everything it ever logged. `rank` orders a run's start
-    /// before, and its end after, anything else stamped in the same millisecond.
+    /// Each branch finds the strategy's rows through an index (`strategy_logs_problems` holds only
+    /// warn and error lines) and is filtered and limited on its own, so the final merge sorts at
+    /// most four times `limit` rows. `rank` orders a run's start before, and its end after,
+    /// anything else stamped in the same millisecond.
     static let selectSQL = """
         SELECT * FROM (
             SELECT * FROM (
