@@ -26,13 +26,13 @@ public struct CommittedTransaction: Sendable {
 /// Each subscriber gets its own stream that keeps only the newest `limit` transactions, so a slow
 /// consumer (a browser on a bad link) loses old notifications instead of slowing the writer.
 /// Rolled-back transactions publish nothing. The high-volume tables (ticks, bars, the ledger,
-/// the instrument master, the audit log) are not observed.
+/// the instrument master, the audit log, a backtest's trades) are not observed.
 public final class ChangeFeed: Sendable {
     /// Tables whose changes are published.
     public static let observedTables: Set<String> = [
         "users", "api_keys", "accounts", "settings", "orders", "trades", "positions", "strategy_positions",
-        "funds", "holdings", "strategies", "strategy_legs", "strategy_accounts", "strategy_runs",
-        "strategy_executions", "risk_events", "strategy_logs",
+        "funds", "holdings", "strategies", "strategy_versions", "strategy_legs", "strategy_accounts", "strategy_runs",
+        "strategy_executions", "risk_events", "strategy_logs", "backtest_runs",
     ]
 
     private struct State {

@@ -33,6 +33,9 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         case invalidQuery
         /// A row the caller named does not exist.
         case notFound
+        /// The change would duplicate something that must stay unique: a strategy name the user
+        /// already has, a second live run of one strategy.
+        case conflict
         /// Something else SQLite or the file system reported.
         case other
     }

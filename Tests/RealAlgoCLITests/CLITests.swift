@@ -28,7 +28,7 @@ struct CLITests {
         defer { data.remove() }
         let first = try data.run("migrate")
         #expect(first.status == 0, "\(first.stderr)")
-        #expect(first.stdout.split(separator: "\n").count == 17)
+        #expect(first.stdout.split(separator: "\n").count == 18)
         #expect(first.stdout.hasPrefix("applied 0001_create_identity.sql"))
         #expect(first.stderr.contains("listed"))
         let second = try data.run("migrate")
@@ -37,7 +37,7 @@ struct CLITests {
         let status = try data.run("migrate", "--status")
         #expect(status.status == 0)
         #expect(status.stdout.split(separator: "\n").allSatisfy { $0.hasPrefix("applied") })
-        #expect(status.stderr.contains("17 applied, 0 pending"))
+        #expect(status.stderr.contains("18 applied, 0 pending"))
     }
 
     @Test("a missing, corrupt or foreign database gives a clear message and a non-zero exit")

@@ -28,6 +28,7 @@ struct MigrationTests {
             "users", "api_keys", "accounts", "instruments", "orders", "trades", "positions", "holdings", "funds", "strategies",
             "strategy_legs", "strategy_runs", "strategy_executions", "risk_events", "trading_hours_templates", "trading_sessions",
             "market_holidays", "special_sessions", "ticks", "bars", "strategy_logs", "audit_log", "settings", "schema_migrations",
+            "strategy_versions", "backtest_runs", "backtest_trades",
         ] {
             #expect(tables.contains(table), "missing table \(table)")
         }

@@ -59,6 +59,53 @@ CREATE TABLE audit_log (
     ip         TEXT
 ) STRICT;
 
+-- table backtest_runs on backtest_runs
+CREATE TABLE backtest_runs (
+    id               INTEGER PRIMARY KEY,
+    user_id          INTEGER REFERENCES users(id),        -- NULL: run from the CLI without a user
+    strategy_id      INTEGER REFERENCES strategies(id) ON DELETE SET NULL,  -- the hub strategy the file is, if any
+    strategy_name    TEXT NOT NULL CHECK (length(strategy_name) BETWEEN 1 AND 100),  -- kept when the strategy goes
+    source_sha256    TEXT NOT NULL CHECK (length(source_sha256) = 64 AND source_sha256 NOT GLOB '*[^0-9a-f]*'),
+    params           TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(params) AND json_type(params) = 'object'),
+    symbols          TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(symbols) AND json_type(symbols) = 'array'),
+    timeframe        TEXT CHECK (timeframe IS NULL OR timeframe IN ('1s', '5s', '1m', '3m', '5m', '15m', '30m', '1h', 'D')),
+    data_source      TEXT NOT NULL CHECK (length(data_source) BETWEEN 1 AND 4096),  -- 'hub', or the data file's path
+    from_time        TEXT,
+    to_time          TEXT,
+    initial_capital  REAL NOT NULL CHECK (initial_capital > 0),
+    bars             INTEGER NOT NULL DEFAULT 0 CHECK (bars >= 0),         -- bars replayed
+    ticks            INTEGER NOT NULL DEFAULT 0 CHECK (ticks >= 0),        -- ticks replayed
+    trade_count      INTEGER NOT NULL DEFAULT 0 CHECK (trade_count >= 0),  -- rows in backtest_trades
+    net_pnl          REAL NOT NULL,
+    max_drawdown     REAL NOT NULL CHECK (max_drawdown >= 0),              -- rupees, peak to trough
+    win_rate         REAL CHECK (win_rate IS NULL OR (win_rate >= 0 AND win_rate <= 1)),  -- NULL: no round trips
+    profit_factor    REAL CHECK (profit_factor IS NULL OR profit_factor >= 0),         -- NULL: nothing lost
+    sharpe           REAL,
+    trades_sha256    TEXT NOT NULL CHECK (length(trades_sha256) = 64 AND trades_sha256 NOT GLOB '*[^0-9a-f]*'),
+    sweep_id         TEXT CHECK (sweep_id IS NULL OR length(sweep_id) BETWEEN 1 AND 64),  -- shared by one sweep's runs
+    report           TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(report) AND json_type(report) = 'object'),
+    elapsed_ms       INTEGER NOT NULL DEFAULT 0 CHECK (elapsed_ms >= 0),
+    created_at       TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    CHECK (from_time IS NULL OR to_time IS NULL OR from_time <= to_time)
+) STRICT;
+
+-- table backtest_trades on backtest_trades
+CREATE TABLE backtest_trades (
+    run_id          INTEGER NOT NULL REFERENCES backtest_runs(id) ON DELETE CASCADE,
+    seq             INTEGER NOT NULL CHECK (seq >= 1),
+    -- Simulated time, in the hub's UTC form (as trades.traded_at).
+    traded_at       TEXT NOT NULL CHECK (strftime('%Y-%m-%dT%H:%M:%fZ', traded_at, '+0 days') IS traded_at),
+    exchange        TEXT NOT NULL CHECK (length(exchange) BETWEEN 1 AND 32),
+    symbol          TEXT NOT NULL CHECK (length(symbol) BETWEEN 1 AND 64),
+    action          TEXT NOT NULL CHECK (action IN ('BUY', 'SELL')),
+    quantity        INTEGER NOT NULL CHECK (quantity > 0),
+    price           REAL NOT NULL CHECK (price > 0),
+    position_after  INTEGER NOT NULL,   -- the symbol's signed position after this fill
+    realized_pnl    REAL NOT NULL,      -- what this fill realized
+    tag             TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (run_id, seq)
+) STRICT, WITHOUT ROWID;
+
 -- table bars on bars
 CREATE TABLE bars (
     instrument_id  INTEGER NOT NULL REFERENCES instruments(id),
@@ -475,7 +522,7 @@ CREATE TABLE strategies (
     square_off_time           TEXT CHECK (square_off_time IS NULL OR (square_off_time GLOB '[0-2][0-9]:[0-5][0-9]' AND square_off_time < '24:00')),
 
     created_at                TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
-    updated_at                TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    updated_at                TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')), source_version INTEGER CHECK (source_version IS NULL OR (kind = 'lua' AND source_version >= 1)), live_enabled INTEGER NOT NULL DEFAULT 0 CHECK (live_enabled IN (0, 1)),
 
     UNIQUE (user_id, name),
     CHECK ((trailing_sl_type IS NULL) = (trailing_sl_value IS NULL)),
@@ -619,9 +666,23 @@ CREATE TABLE strategy_runs (
     stop_reason    TEXT,
     error_message  TEXT,
     error_line     INTEGER CHECK (error_line IS NULL OR error_line >= 0),
-    updated_at     TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    updated_at     TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')), source_version INTEGER CHECK (source_version IS NULL OR source_version >= 1), account_id INTEGER REFERENCES accounts(id),
     CHECK ((status IN ('stopped', 'failed', 'completed')) = (stopped_at IS NOT NULL)),
     CHECK (status <> 'failed' OR error_message IS NOT NULL)
+) STRICT;
+
+-- table strategy_versions on strategy_versions
+CREATE TABLE strategy_versions (
+    id           INTEGER PRIMARY KEY,
+    strategy_id  INTEGER NOT NULL REFERENCES strategies(id) ON DELETE CASCADE,
+    version      INTEGER NOT NULL CHECK (version >= 1),
+    -- Counted in bytes (CAST to BLOB), not characters: the limit is on what the hub stores.
+    source       TEXT NOT NULL CHECK (length(CAST(source AS BLOB)) BETWEEN 1 AND 1000000),
+    sha256       TEXT NOT NULL CHECK (length(sha256) = 64 AND sha256 NOT GLOB '*[^0-9a-f]*'),
+    origin       TEXT NOT NULL CHECK (origin IN ('api', 'file', 'cli', 'web')),   -- who saved it
+    file_path    TEXT CHECK (file_path IS NULL OR length(file_path) BETWEEN 1 AND 4096),  -- for origin 'file'
+    created_at   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    UNIQUE (strategy_id, version)
 ) STRICT;
 
 -- table ticks on ticks
@@ -710,6 +771,18 @@ CREATE INDEX api_keys_user ON api_keys (user_id);
 -- index audit_log_at on audit_log
 CREATE INDEX audit_log_at ON audit_log (at);
 
+-- index backtest_runs_name on backtest_runs
+CREATE INDEX backtest_runs_name ON backtest_runs (strategy_name, id);
+
+-- index backtest_runs_strategy on backtest_runs
+CREATE INDEX backtest_runs_strategy ON backtest_runs (strategy_id) WHERE strategy_id IS NOT NULL;
+
+-- index backtest_runs_sweep on backtest_runs
+CREATE INDEX backtest_runs_sweep ON backtest_runs (sweep_id, id) WHERE sweep_id IS NOT NULL;
+
+-- index backtest_runs_user on backtest_runs
+CREATE INDEX backtest_runs_user ON backtest_runs (user_id, id);
+
 -- index bars_by_age on bars
 CREATE INDEX bars_by_age ON bars (timeframe, ts);
 
@@ -793,6 +866,12 @@ CREATE INDEX strategy_executions_open ON strategy_executions (exchange, symbol) 
 
 -- index strategy_executions_run on strategy_executions
 CREATE INDEX strategy_executions_run ON strategy_executions (run_id) WHERE run_id IS NOT NULL;
+
+-- index strategy_logs_problems on strategy_logs
+CREATE INDEX strategy_logs_problems ON strategy_logs (strategy_id, created_at) WHERE level IN ('warn', 'error');
+
+-- index strategy_logs_run on strategy_logs
+CREATE INDEX strategy_logs_run ON strategy_logs (run_id, id) WHERE run_id IS NOT NULL;
 
 -- index strategy_logs_strategy on strategy_logs
 CREATE INDEX strategy_logs_strategy ON strategy_logs (strategy_id, id);
@@ -1061,6 +1140,65 @@ END;
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 BEGIN
     SELECT RAISE(ABORT, 'audit_log: the audit log is append-only; rows are never changed');
+END;
+
+-- trigger backtest_runs_delete_trades on backtest_runs
+CREATE TRIGGER backtest_runs_delete_trades AFTER DELETE ON backtest_runs
+BEGIN
+    DELETE FROM backtest_trades WHERE run_id = OLD.id;
+END;
+
+-- trigger backtest_runs_never_replaced on backtest_runs
+CREATE TRIGGER backtest_runs_never_replaced BEFORE INSERT ON backtest_runs
+WHEN EXISTS (SELECT 1 FROM backtest_runs WHERE id = NEW.id)
+BEGIN
+    SELECT RAISE(ABORT, 'backtest_runs: a backtest with this id already exists; backtests are never replaced');
+END;
+
+-- trigger backtest_runs_no_update on backtest_runs
+CREATE TRIGGER backtest_runs_no_update
+BEFORE UPDATE OF id, user_id, strategy_name, source_sha256, params, symbols, timeframe, data_source, from_time, to_time,
+                 initial_capital, bars, ticks, trade_count, net_pnl, max_drawdown, win_rate, profit_factor, sharpe,
+                 trades_sha256, sweep_id, report, elapsed_ms, created_at ON backtest_runs
+BEGIN
+    SELECT RAISE(ABORT, 'backtest_runs: a saved backtest never changes; run it again for a new one');
+END;
+
+-- trigger backtest_runs_of_its_user on backtest_runs
+CREATE TRIGGER backtest_runs_of_its_user BEFORE INSERT ON backtest_runs
+WHEN (NEW.user_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM users WHERE id = NEW.user_id))
+  OR (NEW.strategy_id IS NOT NULL AND NOT EXISTS (
+        SELECT 1 FROM strategies WHERE id = NEW.strategy_id AND (NEW.user_id IS NULL OR user_id = NEW.user_id)))
+BEGIN
+    SELECT RAISE(ABORT, 'backtest_runs: a backtest''s user must exist, and its strategy (when set) must exist and be that user''s');
+END;
+
+-- trigger backtest_runs_strategy_fixed on backtest_runs
+CREATE TRIGGER backtest_runs_strategy_fixed BEFORE UPDATE OF strategy_id ON backtest_runs
+WHEN NEW.strategy_id IS NOT NULL OR EXISTS (SELECT 1 FROM strategies WHERE id = OLD.strategy_id)
+BEGIN
+    SELECT RAISE(ABORT, 'backtest_runs: a saved backtest never changes; run it again for a new one');
+END;
+
+-- trigger backtest_trades_no_delete on backtest_trades
+CREATE TRIGGER backtest_trades_no_delete BEFORE DELETE ON backtest_trades
+WHEN EXISTS (SELECT 1 FROM backtest_runs WHERE id = OLD.run_id)
+BEGIN
+    SELECT RAISE(ABORT, 'backtest_trades: trades are deleted only with their backtest; delete the backtest_runs row');
+END;
+
+-- trigger backtest_trades_no_update on backtest_trades
+CREATE TRIGGER backtest_trades_no_update BEFORE UPDATE ON backtest_trades
+BEGIN
+    SELECT RAISE(ABORT, 'backtest_trades: a backtest''s trades never change');
+END;
+
+-- trigger backtest_trades_of_a_run on backtest_trades
+CREATE TRIGGER backtest_trades_of_a_run BEFORE INSERT ON backtest_trades
+WHEN EXISTS (SELECT 1 FROM backtest_trades WHERE run_id = NEW.run_id AND seq = NEW.seq)
+  OR NEW.seq > COALESCE((SELECT trade_count FROM backtest_runs WHERE id = NEW.run_id), 0)
+BEGIN
+    SELECT RAISE(ABORT, 'backtest_trades: a trade belongs to an existing backtest, numbered 1 to its trade_count, once; trades are never replaced');
 END;
 
 -- trigger exchanges_never_replaced on exchanges
@@ -1585,6 +1723,12 @@ BEGIN
     DELETE FROM strategy_accounts WHERE strategy_id = OLD.id;
 END;
 
+-- trigger strategies_delete_versions on strategies
+CREATE TRIGGER strategies_delete_versions AFTER DELETE ON strategies
+BEGIN
+    DELETE FROM strategy_versions WHERE strategy_id = OLD.id;
+END;
+
 -- trigger strategies_keep_history on strategies
 CREATE TRIGGER strategies_keep_history BEFORE DELETE ON strategies
 WHEN EXISTS (SELECT 1 FROM strategy_runs WHERE strategy_id = OLD.id)
@@ -1611,6 +1755,22 @@ BEGIN
     SELECT RAISE(ABORT, 'strategies: a strategy''s id and owner never change, and its name is unique for its user');
 END;
 
+-- trigger strategies_source_version_exists on strategies
+CREATE TRIGGER strategies_source_version_exists BEFORE UPDATE OF source_version ON strategies
+WHEN NEW.source_version IS NOT NULL
+ AND NOT EXISTS (SELECT 1 FROM strategy_versions WHERE strategy_id = NEW.id AND version = NEW.source_version)
+BEGIN
+    SELECT RAISE(ABORT, 'strategies: source_version must name a saved version of this strategy in strategy_versions');
+END;
+
+-- trigger strategies_source_version_exists_insert on strategies
+CREATE TRIGGER strategies_source_version_exists_insert BEFORE INSERT ON strategies
+WHEN NEW.source_version IS NOT NULL
+ AND NOT EXISTS (SELECT 1 FROM strategy_versions WHERE strategy_id = NEW.id AND version = NEW.source_version)
+BEGIN
+    SELECT RAISE(ABORT, 'strategies: source_version must name a saved version of this strategy in strategy_versions');
+END;
+
 -- trigger strategies_trailing_stop_ratchets on strategies
 CREATE TRIGGER strategies_trailing_stop_ratchets
 BEFORE UPDATE OF trailing_sl_peak_pnl, trailing_sl_current_stop, trailing_sl_initial_stop ON strategies
@@ -1622,6 +1782,12 @@ WHEN OLD.trailing_sl_active = 1 AND NEW.trailing_sl_active = 1 AND (
     OR (OLD.trailing_sl_initial_stop IS NOT NULL AND NEW.trailing_sl_initial_stop IS NOT OLD.trailing_sl_initial_stop))
 BEGIN
     SELECT RAISE(ABORT, 'strategies: while a trailing stop is active its peak and stop only ratchet up; to reset it, set trailing_sl_active = 0 and its peak and stops to NULL in one update');
+END;
+
+-- trigger strategies_unlink_backtests on strategies
+CREATE TRIGGER strategies_unlink_backtests AFTER DELETE ON strategies
+BEGIN
+    UPDATE backtest_runs SET strategy_id = NULL WHERE strategy_id = OLD.id;
 END;
 
 -- trigger strategies_updated_at on strategies
@@ -1795,6 +1961,13 @@ BEGIN
     SELECT RAISE(ABORT, 'strategy_runs: a run''s id, strategy, mode and start time never change');
 END;
 
+-- trigger strategy_runs_live_opted_in on strategy_runs
+CREATE TRIGGER strategy_runs_live_opted_in BEFORE INSERT ON strategy_runs
+WHEN NEW.mode = 'live' AND NOT EXISTS (SELECT 1 FROM strategies WHERE id = NEW.strategy_id AND live_enabled = 1)
+BEGIN
+    SELECT RAISE(ABORT, 'strategy_runs: a live run needs its strategy''s live_enabled = 1');
+END;
+
 -- trigger strategy_runs_never_replaced on strategy_runs
 CREATE TRIGGER strategy_runs_never_replaced BEFORE INSERT ON strategy_runs
 WHEN EXISTS (
@@ -1812,11 +1985,59 @@ BEGIN
     SELECT RAISE(ABORT, 'strategy_runs: runs are history and are never deleted');
 END;
 
+-- trigger strategy_runs_source_and_account on strategy_runs
+CREATE TRIGGER strategy_runs_source_and_account BEFORE INSERT ON strategy_runs
+WHEN (NEW.source_version IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM strategy_versions WHERE strategy_id = NEW.strategy_id AND version = NEW.source_version))
+  OR (NEW.account_id IS NOT NULL AND NOT EXISTS (
+        SELECT 1 FROM strategies s JOIN accounts a ON a.user_id = s.user_id WHERE s.id = NEW.strategy_id AND a.id = NEW.account_id))
+BEGIN
+    SELECT RAISE(ABORT, 'strategy_runs: a run''s source_version must be a saved version of its strategy, and its account an account of the strategy''s user');
+END;
+
+-- trigger strategy_runs_source_fixed on strategy_runs
+CREATE TRIGGER strategy_runs_source_fixed BEFORE UPDATE OF source_version, account_id ON strategy_runs
+WHEN (OLD.source_version IS NOT NULL AND NEW.source_version IS NOT OLD.source_version)
+  OR NEW.account_id IS NOT OLD.account_id
+  OR (NEW.source_version IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM strategy_versions WHERE strategy_id = NEW.strategy_id AND version = NEW.source_version))
+BEGIN
+    SELECT RAISE(ABORT, 'strategy_runs: a run''s source version is fixed once set (to a saved version of its strategy), and its account never changes');
+END;
+
 -- trigger strategy_runs_updated_at on strategy_runs
 CREATE TRIGGER strategy_runs_updated_at AFTER UPDATE ON strategy_runs
 WHEN NEW.updated_at IS OLD.updated_at
 BEGIN
     UPDATE strategy_runs SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = NEW.id;
+END;
+
+-- trigger strategy_versions_in_sequence on strategy_versions
+CREATE TRIGGER strategy_versions_in_sequence BEFORE INSERT ON strategy_versions
+WHEN NOT EXISTS (SELECT 1 FROM strategies WHERE id = NEW.strategy_id AND kind = 'lua')
+  OR NEW.version IS NOT (SELECT COALESCE(MAX(version), 0) + 1 FROM strategy_versions WHERE strategy_id = NEW.strategy_id)
+BEGIN
+    SELECT RAISE(ABORT, 'strategy_versions: a version belongs to an existing Lua strategy and is the strategy''s previous version + 1 (starting at 1)');
+END;
+
+-- trigger strategy_versions_never_replaced on strategy_versions
+CREATE TRIGGER strategy_versions_never_replaced BEFORE INSERT ON strategy_versions
+WHEN EXISTS (SELECT 1 FROM strategy_versions WHERE id = NEW.id OR (strategy_id = NEW.strategy_id AND version = NEW.version))
+BEGIN
+    SELECT RAISE(ABORT, 'strategy_versions: a version with this id or number already exists; versions are never replaced');
+END;
+
+-- trigger strategy_versions_no_delete on strategy_versions
+CREATE TRIGGER strategy_versions_no_delete BEFORE DELETE ON strategy_versions
+WHEN EXISTS (SELECT 1 FROM strategies WHERE id = OLD.strategy_id)
+BEGIN
+    SELECT RAISE(ABORT, 'strategy_versions: versions are history and are deleted only with their strategy');
+END;
+
+-- trigger strategy_versions_no_update on strategy_versions
+CREATE TRIGGER strategy_versions_no_update BEFORE UPDATE ON strategy_versions
+BEGIN
+    SELECT RAISE(ABORT, 'strategy_versions: a saved version never changes; save a new version instead');
 END;
 
 -- trigger trades_apply on trades
