@@ -20,20 +20,22 @@ extension BacktestCommand {
     }
 
     func loadData(declaration: StrategyDeclaration, instruments: InstrumentDirectory, calendar: TradingCalendar, hub: Store?) async throws -> Input {
-        let chosen = try symbols.map { text in
-            try text.split(separator: ",").map { part -> StrategySymbol in
-                guard let symbol = StrategySymbol(text: part.trimmingCharacters(in: .whitespaces)) else {
-                    throw ValidationError("--symbols: \(part) is not EXCHANGE:SYMBOL")
+        let chosen =
+            try symbols.map { text in
+                try text.split(separator: ",").map { part -> StrategySymbol in
+                    guard let symbol = StrategySymbol(text: part.trimmingCharacters(in: .whitespaces)) else {
+                        throw ValidationError("--symbols: \(part) is not EXCHANGE:SYMBOL")
+                    }
+                    return symbol
                 }
-                return symbol
-            }
-        } ?? declaration.symbols
-        let frame = try timeframe.map { text -> Timeframe in
-            guard let frame = Timeframe(rawValue: text) else {
-                throw ValidationError("--timeframe must be one of \(Timeframe.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            return frame
-        } ?? declaration.timeframe
+            } ?? declaration.symbols
+        let frame =
+            try timeframe.map { text -> Timeframe in
+                guard let frame = Timeframe(rawValue: text) else {
+                    throw ValidationError("--timeframe must be one of \(Timeframe.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                return frame
+            } ?? declaration.timeframe
         if let data {
             let header = (try? String(contentsOfFile: data, encoding: .utf8).prefix { $0 != "\n" }.lowercased()) ?? ""
             if header.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespacesAndNewlines) == "ltp" }) {
@@ -44,12 +46,15 @@ extension BacktestCommand {
                 throw ValidationError(error.description)
             }
             let times = bars.values.flatMap { [$0.first?.start, $0.last?.start] }.compactMap { $0 }
-            return Input(data: .bars(bars), label: data, symbols: bars.keys.sorted { $0.key < $1.key }, timeframe: bars.values.first?.first?.timeframe,
+            return Input(
+                data: .bars(bars), label: data, symbols: bars.keys.sorted { $0.key < $1.key }, timeframe: bars.values.first?.first?.timeframe,
                 fromSeconds: times.min(), toSeconds: times.max())
         }
         guard let hub else { throw ValidationError("no hub at \(dataDir.dataDirectory.databaseURL.path): pass --data FILE.csv") }
         guard let frame else { throw ValidationError("the strategy declares no timeframe: pass --timeframe") }
-        guard let fromText = from, let start = ReplayTimestamp.parse(fromText) else { throw ValidationError("--from is required with hub data (a date or time)") }
+        guard let fromText = from, let start = ReplayTimestamp.parse(fromText) else {
+            throw ValidationError("--from is required with hub data (a date or time)")
+        }
         let end: Int64
         if let toText = to {
             guard let parsed = ReplayTimestamp.parse(toText) else { throw ValidationError("--to: \(ReplayTimestamp.expectedForms)") }
@@ -62,9 +67,12 @@ extension BacktestCommand {
             guard let instrument = instruments.instrument(symbol: symbol.symbol, exchange: symbol.exchange) else {
                 throw ValidationError("\(symbol) is not in the hub's instrument master")
             }
-            bars[symbol] = try await hub.marketData.bars(instrumentID: instrument.id, timeframe: frame, from: start.nanos / 1_000_000_000, until: end, limit: 5_000_000)
+            bars[symbol] = try await hub.marketData.bars(
+                instrumentID: instrument.id, timeframe: frame, from: start.nanos / 1_000_000_000, until: end, limit: 5_000_000)
         }
-        guard bars.values.contains(where: { !$0.isEmpty }) else { throw ValidationError("the hub has no \(frame.rawValue) bars of \(chosen.map(\.key).joined(separator: ", ")) in that range") }
+        guard bars.values.contains(where: { !$0.isEmpty }) else {
+            throw ValidationError("the hub has no \(frame.rawValue) bars of \(chosen.map(\.key).joined(separator: ", ")) in that range")
+        }
         return Input(data: .bars(bars), label: "hub", symbols: chosen, timeframe: frame, fromSeconds: start.nanos / 1_000_000_000, toSeconds: end)
     }
 
@@ -80,14 +88,20 @@ extension BacktestCommand {
         for tick in csv.ticks {
             guard let instrument = instruments.instrument(id: tick.instrumentID) else { continue }
             let symbol = StrategySymbol(exchange: instrument.exchange.rawValue, symbol: instrument.symbol)
-            ticks.append(StrategyTick(symbol: symbol, lastPrice: tick.lastPrice, bid: tick.bid, ask: tick.ask, volume: tick.volume, timeNanos: tick.timestampNanos))
+            ticks.append(
+                StrategyTick(
+                    symbol: symbol, lastPrice: tick.lastPrice, bid: tick.bid, ask: tick.ask, volume: tick.volume, timeNanos: tick.timestampNanos))
             var aggregator = aggregators[tick.instrumentID] ?? BarAggregator(timeframes: [frame])
-            let bars = anchors.anchor(exchange: instrument.exchange.calendarExchange, epochSeconds: tick.timestampSeconds).map { aggregator.add(tick, anchor: $0) } ?? []
+            let bars =
+                anchors.anchor(exchange: instrument.exchange.calendarExchange, epochSeconds: tick.timestampSeconds).map {
+                    aggregator.add(tick, anchor: $0)
+                } ?? []
             aggregators[tick.instrumentID] = aggregator
             closed.append(bars)
         }
         let symbols = Array(Set(ticks.map(\.symbol))).sorted { $0.key < $1.key }
-        return Input(data: .ticks(ticks, closedBars: closed), label: path, symbols: symbols, timeframe: frame,
+        return Input(
+            data: .ticks(ticks, closedBars: closed), label: path, symbols: symbols, timeframe: frame,
             fromSeconds: ticks.first.map { $0.timeNanos / 1_000_000_000 }, toSeconds: ticks.last.map { $0.timeNanos / 1_000_000_000 })
     }
 

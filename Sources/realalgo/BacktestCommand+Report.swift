@@ -58,13 +58,15 @@ extension BacktestCommand {
         let record = BacktestRunRecord(
             userID: nil, strategyID: nil, strategyName: outcome.declaration.name, sourceSHA256: Digest.sha256(Array(source.utf8)).hexString,
             paramsJSON: try paramsJSON(outcome.parameters), symbols: input.symbols.map(\.key), timeframe: input.timeframe, dataSource: input.label,
-            fromTime: input.fromSeconds.map { HubTimestamp.utc(nanos: $0 * 1_000_000_000) }, toTime: input.toSeconds.map { HubTimestamp.utc(nanos: $0 * 1_000_000_000) },
+            fromTime: input.fromSeconds.map { HubTimestamp.utc(nanos: $0 * 1_000_000_000) },
+            toTime: input.toSeconds.map { HubTimestamp.utc(nanos: $0 * 1_000_000_000) },
             initialCapital: capital, bars: outcome.bars, ticks: outcome.ticks, tradeCount: report.trades, netPnL: report.netPnL,
             maxDrawdown: report.maxDrawdown, winRate: report.winRate, profitFactor: report.profitFactor, sharpe: report.sharpe,
             tradesSHA256: report.tradesSHA256, sweepID: sweepID, reportJSON: try report.jsonText(), elapsedMillis: Int(outcome.elapsedSeconds * 1000))
         let trades = outcome.fills.map { fill in
             BacktestTradeRecord(
-                seq: fill.sequence, tradedAt: HubTimestamp.utc(nanos: fill.timeNanos), exchange: fill.exchange, symbol: fill.symbol, action: fill.action,
+                seq: fill.sequence, tradedAt: HubTimestamp.utc(nanos: fill.timeNanos), exchange: fill.exchange, symbol: fill.symbol,
+                action: fill.action,
                 quantity: Int(fill.quantity), price: fill.price, positionAfter: Int(fill.positionAfter), realizedPnL: fill.realizedPnL, tag: fill.tag)
         }
         return try await hub.backtests.save(run: record, trades: trades)

@@ -71,14 +71,20 @@ struct BacktestCommand: AsyncParsableCommand {
         let instruments = InstrumentDirectory(try await hub?.marketData.activeInstruments() ?? [])
         let calendar = try await hub?.calendar.load() ?? TradingCalendar(templates: [], holidays: [], specialSessions: [])
         let databaseURL = dataDir.dataDirectory.databaseURL
+        let contracts: @Sendable (String, String) -> [Instrument] = { underlying, exchange in
+            instruments.instruments.filter { $0.underlying == underlying && $0.exchange.rawValue == exchange }
+        }
+        var query: (@Sendable (String, Int) throws -> QueryResult)?
+        if hub != nil {
+            query = { @Sendable sql, rows in try ReadOnlyQuery.run(sql, databaseURL: databaseURL, limits: ReadOnlyQuery.Limits(maxRows: rows)) }
+        }
         let environment = BacktestSession.Environment(
-            instruments: instruments, calendar: calendar, alwaysOpen: alwaysOpen,
-            contracts: { underlying, exchange in instruments.instruments.filter { $0.underlying == underlying && $0.exchange.rawValue == exchange } },
-            hubQuery: hub == nil ? nil : { sql, rows in try ReadOnlyQuery.run(sql, databaseURL: databaseURL, limits: ReadOnlyQuery.Limits(maxRows: rows)) })
+            instruments: instruments, calendar: calendar, alwaysOpen: alwaysOpen, contracts: contracts, hubQuery: query)
         let session = BacktestSession(source: source, chunkName: chunkName, environment: environment, initialCapital: capital)
         let declaration: StrategyDeclaration
         do {
-            declaration = try StrategyInstance.check(source: source, chunkName: chunkName, desk: BacktestDesk(instruments: instruments, calendar: calendar, initialCapital: capital))
+            declaration = try StrategyInstance.check(
+                source: source, chunkName: chunkName, desk: BacktestDesk(instruments: instruments, calendar: calendar, initialCapital: capital))
         } catch let error as StrategyScriptError {
             throw ValidationError("\(file): \(error)")
         }
@@ -97,7 +103,8 @@ struct BacktestCommand: AsyncParsableCommand {
         for (name, value) in overrides where grid[name] == nil { grid[name] = [value] }
         let combinations = try BacktestSweep.grid(grid)
         let sweepID = "sweep-\(Int64(Date().timeIntervalSince1970 * 1000))"
-        let results = BacktestSweep.run(session, data: input.data, combinations: combinations, parallelism: ProcessInfo.processInfo.activeProcessorCount)
+        let results = BacktestSweep.run(
+            session, data: input.data, combinations: combinations, parallelism: ProcessInfo.processInfo.activeProcessorCount)
         StandardOutput.write(json ? "[\n" : "params\tnet_pnl\ttrades\twin_rate\tmax_drawdown\tsharpe\ttrades_sha256\n")
         for (index, (combination, result)) in zip(combinations, results).enumerated() {
             let label = combination.keys.sorted().map { "\($0)=\(Self.text(combination[$0] ?? .nil))" }.joined(separator: " ")
@@ -106,14 +113,19 @@ struct BacktestCommand: AsyncParsableCommand {
                 if !noStore, let hub { _ = try? await store(outcome, source: source, input: input, hub: hub, sweepID: sweepID) }
                 let report = outcome.report
                 if json {
-                    StandardOutput.write((index > 0 ? ",\n" : "") + "{\"params\": \(try LuaJSON.encode(.dictionary(Dictionary(uniqueKeysWithValues: combination.map { (LuaValue.string($0.key), $0.value) })))), \"report\": \(try report.jsonText())}")
+                    StandardOutput.write(
+                        (index > 0 ? ",\n" : "")
+                            + "{\"params\": \(try LuaJSON.encode(.dictionary(Dictionary(uniqueKeysWithValues: combination.map { (LuaValue.string($0.key), $0.value) })))), \"report\": \(try report.jsonText())}"
+                    )
                 } else {
                     StandardOutput.write(
-                        "\(label)\t\(Self.money(report.netPnL))\t\(report.trades)\t\(report.winRate.map { String(format: "%.3f", $0) } ?? "-")\t\(Self.money(report.maxDrawdown))\t\(report.sharpe.map { String(format: "%.3f", $0) } ?? "-")\t\(report.tradesSHA256)\n")
+                        "\(label)\t\(Self.money(report.netPnL))\t\(report.trades)\t\(report.winRate.map { String(format: "%.3f", $0) } ?? "-")\t\(Self.money(report.maxDrawdown))\t\(report.sharpe.map { String(format: "%.3f", $0) } ?? "-")\t\(report.tradesSHA256)\n"
+                    )
                 }
             case .failure(let error):
                 if json {
-                    StandardOutput.write((index > 0 ? ",\n" : "") + "{\"params\": \"\(label)\", \"error\": \(try LuaJSON.encode(.string("\(error)")))}")
+                    StandardOutput.write(
+                        (index > 0 ? ",\n" : "") + "{\"params\": \"\(label)\", \"error\": \(try LuaJSON.encode(.string("\(error)")))}")
                 } else {
                     StandardOutput.write("\(label)\terror: \(error)\n")
                 }

@@ -74,7 +74,8 @@ struct LuaBenchmark: ParsableCommand {
     func run() throws {
         var report = BenchmarkReport(title: "Lua strategies (\(BenchmarkReport.buildKind))")
         report.notes.append("dispatch: \(ticks) ticks of one symbol into one VM; backtest: EMA(9/21) crossover over \(bars) one-minute bars")
-        for (key, label, source) in [("dispatch_trivial", "trivial on_tick", Self.trivial), ("dispatch_ema", "EMA-crossover on_tick", Self.emaTicks)] {
+        for (key, label, source) in [("dispatch_trivial", "trivial on_tick", Self.trivial), ("dispatch_ema", "EMA-crossover on_tick", Self.emaTicks)]
+        {
             let rate = try dispatch(source)
             report.add(key + "_ticks_per_s", label, rate, unit: "ticks/s")
         }
@@ -130,7 +131,9 @@ struct LuaBenchmark: ParsableCommand {
             let open = price
             price = max(1, ((price + Double(Int.random(in: -40...40, using: &generator)) * 0.05) / 0.05).rounded() * 0.05)
             bars.append(
-                Bar(instrumentID: -1, timeframe: .m1, start: 1_700_000_000 + Int64(index) * 60, open: open, high: max(open, price), low: min(open, price),
+                Bar(
+                    instrumentID: -1, timeframe: .m1, start: 1_700_000_000 + Int64(index) * 60, open: open, high: max(open, price),
+                    low: min(open, price),
                     close: price, volume: 100))
         }
         return bars

@@ -35,7 +35,8 @@ import Testing
     }
 
     @Test func customExitRuleClosesThroughTheRule() throws {
-        let backtester = try Backtester(source: try Self.source("custom_exit_rule.lua"), chunkName: "custom_exit_rule.lua", desk: StrategyFixtures.desk())
+        let backtester = try Backtester(
+            source: try Self.source("custom_exit_rule.lua"), chunkName: "custom_exit_rule.lua", desk: StrategyFixtures.desk())
         try backtester.run(bars: [StrategyFixtures.sbin: StrategyFixtures.bars(count: 1_500, seed: 5)])
         #expect(backtester.fills.contains { $0.tag == "exit:rule" })
         #expect(backtester.riskEvents.contains { $0.type == "exit_rule" })

@@ -28,11 +28,16 @@ import Testing
                 }
             }
             id += 1
-            list.append(Instrument(id: id, symbol: "NIFTY\(expiry.daysSinceEpoch)FUT", exchange: .nfo, type: .future, expiry: expiry, underlying: "NIFTY", lotSize: 65, token: "\(id)"))
+            list.append(
+                Instrument(
+                    id: id, symbol: "NIFTY\(expiry.daysSinceEpoch)FUT", exchange: .nfo, type: .future, expiry: expiry, underlying: "NIFTY",
+                    lotSize: 65, token: "\(id)"))
         }
         // An expired series must never be chosen.
         list.append(
-            Instrument(id: 1, symbol: "NIFTYOLDCE", exchange: .nfo, type: .call, expiry: Self.day(2026, 11, 10), strike: 26_000, underlying: "NIFTY", lotSize: 65, token: "1"))
+            Instrument(
+                id: 1, symbol: "NIFTYOLDCE", exchange: .nfo, type: .call, expiry: Self.day(2026, 11, 10), strike: 26_000, underlying: "NIFTY",
+                lotSize: 65, token: "1"))
         return list
     }()
 

@@ -32,7 +32,9 @@ enum StrategyFixtures {
             let high = max(open, price) + 0.05
             let low = min(open, price) - 0.05
             bars.append(
-                Bar(instrumentID: instrumentID, timeframe: .m1, start: start + Int64(index) * 60, open: open, high: high, low: low, close: price, volume: 100))
+                Bar(
+                    instrumentID: instrumentID, timeframe: .m1, start: start + Int64(index) * 60, open: open, high: high, low: low, close: price,
+                    volume: 100))
         }
         return bars
     }

@@ -32,7 +32,8 @@ struct HubStrategyRecorder: StrategyRecorder {
 
     func finishRun(runID: Int64, status: String, reason: String, error: String?, line: Int?) async throws {
         let final = StrategyRunStatus(rawValue: status) ?? .stopped
-        try await store.strategyRuns.finish(runID: runID, status: final.isFinal ? final : .stopped, reason: reason, errorMessage: error, errorLine: line)
+        try await store.strategyRuns.finish(
+            runID: runID, status: final.isFinal ? final : .stopped, reason: reason, errorMessage: error, errorLine: line)
     }
 
     func funds(userID: Int64) async throws -> StrategyFunds? {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import Core
+import HTTPTypes
 import Hummingbird
 import LuaBridge
 import Schema
@@ -41,7 +42,8 @@ extension StrategyController {
             guard let text = source ?? record.source else { throw APIError(.badRequest, message: "Strategy \(record.id) has no Lua source.") }
             let declaration = try checked(text, name: "\(record.name).lua")
             guard declaration.name == record.name else {
-                throw APIError.invalidField("source", "The file declares the name '\(declaration.name)'; this strategy is '\(record.name)'. Names do not change.")
+                throw APIError.invalidField(
+                    "source", "The file declares the name '\(declaration.name)'; this strategy is '\(record.name)'. Names do not change.")
             }
             if let source {
                 record = try await store.strategies.saveSource(
@@ -71,7 +73,9 @@ extension StrategyController {
             }
             _ = try await service.stop(strategyID: record.id, userID: principal.userID, reason: "reload")
             let next = try await service.start(strategyID: record.id, userID: principal.userID, mode: run.mode, overrides: [:])
-            return try StrategyRendering.success(["run_id": .integer(next.id), "previous_run_id": .integer(runID), "mode": .string(run.mode.rawValue)])
+            return try StrategyRendering.success([
+                "run_id": .integer(next.id), "previous_run_id": .integer(runID), "mode": .string(run.mode.rawValue),
+            ])
         }
     }
 

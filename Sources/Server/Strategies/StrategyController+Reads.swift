@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import Core
+import HTTPTypes
 import Hummingbird
 import Schema
 
@@ -33,7 +34,9 @@ extension StrategyController {
                 throw APIError.invalidField("kind", "Must be one of: \(StrategyRendering.eventKinds.sorted().joined(separator: ", ")).")
             }
             let severity = try body.optionalString("severity", maxLength: 16).map { text -> StrategyEventRecord.Severity in
-                guard let severity = StrategyEventRecord.Severity(rawValue: text) else { throw APIError.invalidField("severity", "Must be one of: info, warn, critical.") }
+                guard let severity = StrategyEventRecord.Severity(rawValue: text) else {
+                    throw APIError.invalidField("severity", "Must be one of: info, warn, critical.")
+                }
                 return severity
             }
             let limit = try body.optionalInteger("limit", in: 1...1_000) ?? 500

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import Core
 import Foundation
+import HTTPTypes
 import Hummingbird
 import LuaBridge
 import Schema
@@ -29,7 +30,8 @@ struct StrategyController: Sendable {
                 }
                 return status
             }
-            let records = try await store.strategies.list(userID: principal.userID, status: status, nameContains: try body.optionalString("q", maxLength: 100))
+            let records = try await store.strategies.list(
+                userID: principal.userID, status: status, nameContains: try body.optionalString("q", maxLength: 100))
             return try StrategyRendering.success(["data": .array(records.map { StrategyRendering.strategy($0, declaration: nil) })])
         }
         routes.post("strategy/status") { request, _ in
@@ -37,7 +39,8 @@ struct StrategyController: Sendable {
             try body.rejectUnknownFields(allowed: ["strategy_id"])
             let record = try await owned(body, principal)
             let declaration = record.source.flatMap { try? service.check($0, chunkName: "\(record.name).lua") }
-            let run = try await record.currentRunID.map { try await store.strategyRuns.run(id: $0) } ?? nil
+            var run: StrategyRunRecord?
+            if let runID = record.currentRunID { run = try await store.strategyRuns.run(id: runID) }
             return try StrategyRendering.success([
                 "data": StrategyRendering.strategy(record, declaration: declaration), "run": run.map(StrategyRendering.run) ?? .null,
             ])
@@ -51,7 +54,9 @@ struct StrategyController: Sendable {
             }
             guard let mode = StrategyRunMode(rawValue: modeText) else { throw APIError.invalidField("mode", "Must be exactly live or sandbox.") }
             let run = try await service.start(strategyID: id, userID: principal.userID, mode: mode, overrides: try Self.params(body))
-            return try StrategyRendering.success(["run_id": .integer(run.id), "mode": .string(mode.rawValue), "strategy_id": .integer(id), "legs": .array([])])
+            return try StrategyRendering.success([
+                "run_id": .integer(run.id), "mode": .string(mode.rawValue), "strategy_id": .integer(id), "legs": .array([]),
+            ])
         }
         routes.post("strategy/stop") { request, _ in
             let (body, principal) = try await read(request)
@@ -75,14 +80,19 @@ struct StrategyController: Sendable {
             let (body, principal) = try await read(request)
             try body.rejectUnknownFields(allowed: ["strategy_id", "leg_id"])
             let record = try await owned(body, principal)
-            guard let legID = try body.optionalInteger("leg_id", in: 1...1_000) else { throw APIError.invalidField("leg_id", "Missing data for required field.") }
+            guard let legID = try body.optionalInteger("leg_id", in: 1...1_000) else {
+                throw APIError.invalidField("leg_id", "Missing data for required field.")
+            }
             let legs = record.source.flatMap { try? service.check($0, chunkName: "\(record.name).lua").legs } ?? []
-            guard legID <= legs.count else { throw APIError(.conflict, message: "Strategy \(record.id) has no leg \(legID) (legs are numbered from 1 in the file's order).") }
+            guard legID <= legs.count else {
+                throw APIError(.conflict, message: "Strategy \(record.id) has no leg \(legID) (legs are numbered from 1 in the file's order).")
+            }
             guard let runID = record.currentRunID, service.host.closeLeg(strategyID: record.id, leg: legs[legID - 1].name) else {
                 throw APIError(.conflict, message: "Strategy \(record.id) is not running.")
             }
             return try StrategyRendering.success([
-                "run_id": .integer(runID), "leg_id": .integer(Int64(legID)), "leg": .string(legs[legID - 1].name), "run_stopped": .bool(false), "exits": .array([]),
+                "run_id": .integer(runID), "leg_id": .integer(Int64(legID)), "leg": .string(legs[legID - 1].name), "run_stopped": .bool(false),
+                "exits": .array([]),
             ])
         }
         registerReads(on: routes)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import Core
 import Foundation
+import HTTPTypes
 import Hummingbird
 import LuaBridge
 import Schema
@@ -55,7 +56,8 @@ enum StrategyRendering {
             "params": .array(declaration.parameters.map(parameter)),
             "risk": .object([
                 "max_orders_per_minute": .integer(Int64(risk.maxOrdersPerMinute)), "max_orders_per_call": .integer(Int64(risk.maxOrdersPerCall)),
-                "max_position": risk.maxPosition.map(JSONValue.integer) ?? .null, "max_loss": number(risk.maxLoss), "max_profit": number(risk.maxProfit),
+                "max_position": risk.maxPosition.map(JSONValue.integer) ?? .null, "max_loss": number(risk.maxLoss),
+                "max_profit": number(risk.maxProfit),
                 "max_trades_per_day": risk.maxTradesPerDay.map { .integer(Int64($0)) } ?? .null,
             ]),
             "callbacks": .array(declaration.callbacks.map(\.rawValue).sorted().map(JSONValue.string)),
@@ -88,9 +90,11 @@ enum StrategyRendering {
 
     static func run(_ run: StrategyRunRecord) -> JSONValue {
         .object([
-            "id": .integer(run.id), "strategy_id": .integer(run.strategyID), "mode": .string(run.mode.rawValue), "status": .string(run.status.rawValue),
+            "id": .integer(run.id), "strategy_id": .integer(run.strategyID), "mode": .string(run.mode.rawValue),
+            "status": .string(run.status.rawValue),
             "broker": .string(run.mode == .sandbox ? "sandbox" : "live"), "params": json(run.paramsJSON),
-            "source_version": run.sourceVersion.map { .integer(Int64($0)) } ?? .null, "started_at": time(run.startedAt), "stopped_at": time(run.stoppedAt),
+            "source_version": run.sourceVersion.map { .integer(Int64($0)) } ?? .null, "started_at": time(run.startedAt),
+            "stopped_at": time(run.stoppedAt),
             "stop_reason": run.stopReason.map(JSONValue.string) ?? .null, "error_message": run.errorMessage.map(JSONValue.string) ?? .null,
             "error_line": run.errorLine.map { .integer(Int64($0)) } ?? .null, "orders": .integer(Int64(run.orderCount)),
             "trades": .integer(Int64(run.tradeCount)), "pnl_realized": .number(run.realizedPnL), "trigger_source": .string("api"),

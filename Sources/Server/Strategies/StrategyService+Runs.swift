@@ -2,7 +2,9 @@
 import Broker
 import Core
 import Foundation
+import HTTPTypes
 import LuaBridge
+import MarketData
 import Schema
 import Strategies
 
@@ -19,12 +21,14 @@ extension StrategyService {
         }
         guard record.isActive else { throw APIError(.conflict, message: "Strategy \(strategyID) is deactivated.") }
         guard !host.isRunning(strategyID: strategyID), record.currentRunID == nil else {
-            throw APIError(.conflict, message: "Strategy \(strategyID) is already running (run \(record.currentRunID.map(String.init) ?? "starting")).")
+            throw APIError(
+                .conflict, message: "Strategy \(strategyID) is already running (run \(record.currentRunID.map(String.init) ?? "starting")).")
         }
         if mode == .live, !record.liveEnabled {
             throw APIError(
                 .conflict,
-                message: "Live mode is off for strategy \(strategyID): enable it first (strategy/live with enabled=true); sandbox runs need no opt-in.")
+                message:
+                    "Live mode is off for strategy \(strategyID): enable it first (strategy/live with enabled=true); sandbox runs need no opt-in.")
         }
         let chunkName = "\(record.name).lua"
         let declaration: StrategyDeclaration
@@ -62,7 +66,8 @@ extension StrategyService {
         let run: StrategyRunRecord
         do {
             run = try await store.strategyRuns.start(
-                strategyID: strategyID, mode: mode, paramsJSON: paramsJSON, sourceVersion: record.sourceVersion, accountID: accountID, status: .running)
+                strategyID: strategyID, mode: mode, paramsJSON: paramsJSON, sourceVersion: record.sourceVersion, accountID: accountID,
+                status: .running)
         } catch let error as StoreError where error.code == .conflict {
             throw APIError(.conflict, message: error.message)
         }
@@ -72,8 +77,10 @@ extension StrategyService {
         do {
             try await host.start(launch)
         } catch let error as StrategyScriptError {
-            try? await store.strategyRuns.appendLog(strategyID: strategyID, runID: run.id, level: .error, message: error.description, line: error.line)
-            try? await store.strategyRuns.finish(runID: run.id, status: .failed, reason: "error", errorMessage: error.description, errorLine: error.line)
+            try? await store.strategyRuns.appendLog(
+                strategyID: strategyID, runID: run.id, level: .error, message: error.description, line: error.line)
+            try? await store.strategyRuns.finish(
+                runID: run.id, status: .failed, reason: "error", errorMessage: error.description, errorLine: error.line)
             throw Self.refused(error, runID: run.id)
         }
         return run
@@ -98,7 +105,8 @@ extension StrategyService {
         for symbol in declaration.symbols {
             guard let instrument = hub.instrument(symbol: symbol.symbol, exchange: symbol.exchange) else { continue }
             let bars = try await store.marketData.bars(
-                instrumentID: instrument.id, timeframe: timeframe, from: now - Int64(timeframe.seconds) * 2_000, until: now - Int64(timeframe.seconds) + 1,
+                instrumentID: instrument.id, timeframe: timeframe, from: now - Int64(timeframe.seconds) * 2_000,
+                until: now - Int64(timeframe.seconds) + 1,
                 limit: 2_000)
             if !bars.isEmpty { history[symbol] = bars }
         }

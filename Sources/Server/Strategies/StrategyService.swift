@@ -62,11 +62,15 @@ final class StrategyService: Service {
         for name in names {
             let path = (directory as NSString).appendingPathComponent(name)
             do {
-                guard let source = try? String(contentsOfFile: path, encoding: .utf8) else { throw StrategyScriptError(.declaration, "cannot be read") }
+                guard let source = try? String(contentsOfFile: path, encoding: .utf8) else {
+                    throw StrategyScriptError(.declaration, "cannot be read")
+                }
                 let declaration = try check(source, chunkName: name)
                 let result = try await store.strategies.upsertFromFile(
                     userID: owner.id, name: declaration.name, source: source, filePath: path, declared: Self.declared(declaration))
-                logger.info("strategy file loaded", metadata: ["file": "\(name)", "strategy_id": "\(result.record.id)", "change": "\(result.change.rawValue)"])
+                logger.info(
+                    "strategy file loaded",
+                    metadata: ["file": "\(name)", "strategy_id": "\(result.record.id)", "change": "\(result.change.rawValue)"])
             } catch {
                 logger.warning("strategy file skipped", metadata: ["file": "\(name)", "error": "\(error)"])
             }

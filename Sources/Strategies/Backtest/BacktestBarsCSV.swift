@@ -26,7 +26,9 @@ public enum BacktestBarsCSV {
         func column(_ wanted: String) -> Int? { header.firstIndex(of: wanted) }
         guard let time = column("timestamp") ?? column("time") ?? column("date"), let open = column("open"), let high = column("high"),
             let low = column("low"), let close = column("close")
-        else { throw BacktestError("\(name): line 1: the header must name timestamp, open, high, low and close (got \(header.joined(separator: ",")))") }
+        else {
+            throw BacktestError("\(name): line 1: the header must name timestamp, open, high, low and close (got \(header.joined(separator: ",")))")
+        }
         let volume = column("volume")
         let symbolColumn = column("symbol")
         let exchangeColumn = column("exchange")
@@ -71,7 +73,8 @@ public enum BacktestBarsCSV {
                 if let cached = symbolCache[key] {
                     symbol = cached
                 } else {
-                    guard let parsed = StrategySymbol(text: raw, defaultExchange: exchange.isEmpty ? defaultSymbol?.exchange ?? "NSE" : exchange) else {
+                    guard let parsed = StrategySymbol(text: raw, defaultExchange: exchange.isEmpty ? defaultSymbol?.exchange ?? "NSE" : exchange)
+                    else {
                         throw BacktestError("\(name): line \(lineNumber): symbol is empty")
                     }
                     symbolCache[key] = parsed

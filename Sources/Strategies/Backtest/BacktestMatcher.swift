@@ -43,7 +43,9 @@ struct BacktestMatcher {
         var order = Working(request: request, orderID: orderID)
         if let outcome = decide(&order, desk: desk, resting: false) { return [outcome] }
         working[request.ref] = order
-        return [.update(update(request, orderID: orderID, status: order.triggered ? "open" : request.priceType == .limit ? "open" : "trigger pending"))]
+        return [
+            .update(update(request, orderID: orderID, status: order.triggered ? "open" : request.priceType == .limit ? "open" : "trigger pending"))
+        ]
     }
 
     mutating func cancel(ref: Int64) -> [Outcome] {
@@ -51,7 +53,8 @@ struct BacktestMatcher {
         return [.update(update(order.request, orderID: order.orderID, status: "cancelled"))]
     }
 
-    mutating func modify(ref: Int64, quantity: Int64?, priceType: PriceType?, price: Double?, triggerPrice: Double?, desk: BacktestDesk) -> [Outcome] {
+    mutating func modify(ref: Int64, quantity: Int64?, priceType: PriceType?, price: Double?, triggerPrice: Double?, desk: BacktestDesk) -> [Outcome]
+    {
         guard var order = working[ref] else { return [] }
         if let quantity { order.request.quantity = quantity }
         if let priceType { order.request.priceType = priceType }
@@ -62,7 +65,11 @@ struct BacktestMatcher {
             return [outcome]
         }
         working[ref] = order
-        return [.update(update(order.request, orderID: order.orderID, status: order.triggered || order.request.priceType == .limit ? "open" : "trigger pending"))]
+        return [
+            .update(
+                update(
+                    order.request, orderID: order.orderID, status: order.triggered || order.request.priceType == .limit ? "open" : "trigger pending"))
+        ]
     }
 
     /// Checks the resting orders of `symbol` against its new quote, oldest first.
@@ -84,7 +91,8 @@ struct BacktestMatcher {
     private func decide(_ order: inout Working, desk: BacktestDesk, resting: Bool) -> Outcome? {
         guard let quote = desk.quote(order.request.symbol) else { return nil }
         let rule = FillRule.Order(
-            action: order.request.action, priceType: order.request.priceType, limitPrice: order.request.price, triggerPrice: order.request.triggerPrice,
+            action: order.request.action, priceType: order.request.priceType, limitPrice: order.request.price,
+            triggerPrice: order.request.triggerPrice,
             triggered: order.triggered)
         switch FillRule.decide(rule, on: quote, resting: resting) {
         case .fill(let price):

@@ -79,7 +79,8 @@ public struct BacktestSession: Sendable {
         backtester.onFill = { fill in
             ledger.apply(
                 BacktestFill(
-                    timeNanos: fill.timeNanos, exchange: fill.symbol.exchange, symbol: fill.symbol.symbol, action: fill.action, quantity: fill.quantity,
+                    timeNanos: fill.timeNanos, exchange: fill.symbol.exchange, symbol: fill.symbol.symbol, action: fill.action,
+                    quantity: fill.quantity,
                     price: fill.price, tag: fill.tag))
             desk.cash = ledger.cash
             desk.realized = ledger.realizedPnL

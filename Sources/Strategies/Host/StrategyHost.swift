@@ -146,7 +146,8 @@ public final class StrategyHost: MarketDataListener, Sendable {
             guard let symbol = runner.symbols.first(where: { hub.instrument(id: quote.tick.instrumentID)?.symbol == $0.symbol }) else { continue }
             let tick = quote.tick
             runner.mailbox.post(
-                StrategyTick(symbol: symbol, lastPrice: tick.lastPrice, bid: tick.bid, ask: tick.ask, volume: tick.volume, timeNanos: tick.timestampNanos))
+                StrategyTick(
+                    symbol: symbol, lastPrice: tick.lastPrice, bid: tick.bid, ask: tick.ask, volume: tick.volume, timeNanos: tick.timestampNanos))
         }
     }
 

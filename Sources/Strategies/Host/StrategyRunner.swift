@@ -209,7 +209,8 @@ actor StrategyRunner {
             if unmatched.count < 1_000 { unmatched.append(update) }
             return
         }
-        try tell(update.orderID, ref: ref, request: request, status: update.status, filled: update.filledQuantity, average: update.averagePrice,
+        try tell(
+            update.orderID, ref: ref, request: request, status: update.status, filled: update.filledQuantity, average: update.averagePrice,
             reason: update.rejectionReason)
     }
 
@@ -221,7 +222,8 @@ actor StrategyRunner {
     }
 
     private func tell(_ orderID: String, ref: Int64, request: StrategyOrderRequest, order: LedgerOrder) throws {
-        try tell(orderID, ref: ref, request: request, status: order.status.rawValue, filled: order.filledQuantity, average: order.averagePrice,
+        try tell(
+            orderID, ref: ref, request: request, status: order.status.rawValue, filled: order.filledQuantity, average: order.averagePrice,
             reason: order.rejectionReason ?? "")
     }
 

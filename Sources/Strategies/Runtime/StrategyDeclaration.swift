@@ -45,14 +45,16 @@ public struct StrategyDeclaration: Sendable, Equatable {
     /// - Throws: ``StrategyScriptError`` `.declaration` naming the field at fault.
     public init(table: LuaValue, callbacks: Set<StrategyCallback>) throws {
         guard case .dictionary(let fields) = table else {
-            throw StrategyScriptError(.declaration, field: "strategy", "the file must define a table `strategy = { name = …, symbols = { … } }` or return one")
+            throw StrategyScriptError(
+                .declaration, field: "strategy", "the file must define a table `strategy = { name = …, symbols = { … } }` or return one")
         }
         for key in fields.keys {
             guard let name = key.stringValue else {
                 throw StrategyScriptError(.declaration, field: "strategy", "keys must be names (got \(key.typeName))")
             }
             if Self.fields.contains(name) || StrategyCallback(rawValue: name) != nil { continue }
-            throw StrategyScriptError(.declaration, field: "strategy.\(name)", "unknown field; known: \(Self.fields.sorted().joined(separator: ", "))")
+            throw StrategyScriptError(
+                .declaration, field: "strategy.\(name)", "unknown field; known: \(Self.fields.sorted().joined(separator: ", "))")
         }
         guard let name = table["name"]?.stringValue, !name.isEmpty, name.count <= 100 else {
             throw StrategyScriptError(.declaration, field: "strategy.name", "is required: a string of 1 to 100 characters")
@@ -63,7 +65,8 @@ public struct StrategyDeclaration: Sendable, Equatable {
         if let text = try Self.text(table["timeframe"], field: "strategy.timeframe") {
             guard let timeframe = Timeframe(rawValue: text) else {
                 throw StrategyScriptError(
-                    .declaration, field: "strategy.timeframe", "must be one of \(Timeframe.allCases.map(\.rawValue).joined(separator: ", ")) (got \(text))")
+                    .declaration, field: "strategy.timeframe",
+                    "must be one of \(Timeframe.allCases.map(\.rawValue).joined(separator: ", ")) (got \(text))")
             }
             self.timeframe = timeframe
         } else {
@@ -96,7 +99,8 @@ public struct StrategyDeclaration: Sendable, Equatable {
         for (name, value) in overrides.sorted(by: { $0.key < $1.key }) {
             guard let parameter = parameters.first(where: { $0.name == name }) else {
                 let known = parameters.map(\.name).joined(separator: ", ")
-                throw StrategyScriptError(.parameter, field: "params.\(name)", "the strategy declares no such param (declared: \(known.isEmpty ? "none" : known))")
+                throw StrategyScriptError(
+                    .parameter, field: "params.\(name)", "the strategy declares no such param (declared: \(known.isEmpty ? "none" : known))")
             }
             values[name] = try parameter.check(value)
         }

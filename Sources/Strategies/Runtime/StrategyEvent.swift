@@ -64,7 +64,9 @@ public struct StrategyFill: Sendable, Equatable {
     public var timeNanos: Int64
     public var tag: String
 
-    public init(ref: Int64, orderID: String, symbol: StrategySymbol, action: OrderAction, quantity: Int64, price: Double, timeNanos: Int64, tag: String) {
+    public init(
+        ref: Int64, orderID: String, symbol: StrategySymbol, action: OrderAction, quantity: Int64, price: Double, timeNanos: Int64, tag: String
+    ) {
         self.ref = ref
         self.orderID = orderID
         self.symbol = symbol

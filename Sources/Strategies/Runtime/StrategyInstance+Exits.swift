@@ -56,11 +56,13 @@ extension StrategyInstance {
         let (realized, unrealized) = pnl()
         let total = realized + unrealized
         if let maxLoss = risk.maxLoss, total <= -maxLoss {
-            riskEvents.append(StrategyRiskEvent(type: "max_loss", action: "close_all", threshold: -maxLoss, value: total, notes: "strategy P&L limit"))
+            riskEvents.append(
+                StrategyRiskEvent(type: "max_loss", action: "close_all", threshold: -maxLoss, value: total, notes: "strategy P&L limit"))
             stopRequest = "risk.max_loss reached: P&L \(String(format: "%.2f", total)) ≤ −\(StrategyParameter.format(maxLoss))"
             try closeEverything(tag: "exit:max_loss")
         } else if let maxProfit = risk.maxProfit, total >= maxProfit {
-            riskEvents.append(StrategyRiskEvent(type: "max_profit", action: "close_all", threshold: maxProfit, value: total, notes: "strategy P&L target"))
+            riskEvents.append(
+                StrategyRiskEvent(type: "max_profit", action: "close_all", threshold: maxProfit, value: total, notes: "strategy P&L target"))
             stopRequest = "risk.max_profit reached: P&L \(String(format: "%.2f", total)) ≥ \(StrategyParameter.format(maxProfit))"
             try closeEverything(tag: "exit:max_profit")
         }

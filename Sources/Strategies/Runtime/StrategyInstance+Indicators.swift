@@ -13,37 +13,62 @@ extension StrategyInstance {
             ("ema", { [unowned self] in try single("ema", $0) { try TA.ema(Self.source($1, $0), period: $2[0]) } }),
             ("wma", { [unowned self] in try single("wma", $0) { try TA.wma(Self.source($1, $0), period: $2[0]) } }),
             ("rsi", { [unowned self] in try single("rsi", $0, defaults: [14]) { try TA.rsi(Self.source($1, $0), period: $2[0]) } }),
-            ("atr", { [unowned self] in try single("atr", $0, defaults: [14]) { s, _, p in try TA.atr(high: s.high, low: s.low, close: s.close, period: p[0]) } }),
-            ("adx", { [unowned self] in try single("adx", $0, defaults: [14]) { s, _, p in try TA.adx(high: s.high, low: s.low, close: s.close, period: p[0]) } }),
-            ("vwap", { [unowned self] in
-                try single("vwap", $0, defaults: []) { s, _, _ in
-                    try TA.vwap(high: s.high, low: s.low, close: s.close, volume: s.volume, sessions: TA.tradingDays(epochSeconds: s.times))
+            (
+                "atr",
+                { [unowned self] in
+                    try single("atr", $0, defaults: [14]) { s, _, p in try TA.atr(high: s.high, low: s.low, close: s.close, period: p[0]) }
                 }
-            }),
-            ("macd", { [unowned self] in
-                try multiple("macd", $0, defaults: [12, 26, 9]) { s, source, p in
-                    let result = try TA.macd(Self.source(source, s), fastPeriod: p[0], slowPeriod: p[1], signalPeriod: p[2])
-                    return [result.macd, result.signal, result.histogram]
+            ),
+            (
+                "adx",
+                { [unowned self] in
+                    try single("adx", $0, defaults: [14]) { s, _, p in try TA.adx(high: s.high, low: s.low, close: s.close, period: p[0]) }
                 }
-            }),
-            ("bbands", { [unowned self] in
-                try multiple("bbands", $0, defaults: [20, 2], multipliers: [1]) { s, source, p in
-                    let result = try TA.bbands(Self.source(source, s), period: Int(p[0]), deviationsUp: p[1], deviationsDown: p[1])
-                    return [result.upper, result.middle, result.lower]
+            ),
+            (
+                "vwap",
+                { [unowned self] in
+                    try single("vwap", $0, defaults: []) { s, _, _ in
+                        try TA.vwap(high: s.high, low: s.low, close: s.close, volume: s.volume, sessions: TA.tradingDays(epochSeconds: s.times))
+                    }
                 }
-            }),
-            ("stoch", { [unowned self] in
-                try multiple("stoch", $0, defaults: [14, 3, 3]) { s, _, p in
-                    let result = try TA.stoch(high: s.high, low: s.low, close: s.close, fastKPeriod: p[0], slowKPeriod: p[1], slowDPeriod: p[2])
-                    return [result.k, result.d]
+            ),
+            (
+                "macd",
+                { [unowned self] in
+                    try multiple("macd", $0, defaults: [12, 26, 9]) { s, source, p in
+                        let result = try TA.macd(Self.source(source, s), fastPeriod: p[0], slowPeriod: p[1], signalPeriod: p[2])
+                        return [result.macd, result.signal, result.histogram]
+                    }
                 }
-            }),
-            ("supertrend", { [unowned self] in
-                try multiple("supertrend", $0, defaults: [10, 3], multipliers: [1]) { s, _, p in
-                    let result = try TA.supertrend(high: s.high, low: s.low, close: s.close, period: Int(p[0]), multiplier: p[1])
-                    return [result.trend, result.direction]
+            ),
+            (
+                "bbands",
+                { [unowned self] in
+                    try multiple("bbands", $0, defaults: [20, 2], multipliers: [1]) { s, source, p in
+                        let result = try TA.bbands(Self.source(source, s), period: Int(p[0]), deviationsUp: p[1], deviationsDown: p[1])
+                        return [result.upper, result.middle, result.lower]
+                    }
                 }
-            }),
+            ),
+            (
+                "stoch",
+                { [unowned self] in
+                    try multiple("stoch", $0, defaults: [14, 3, 3]) { s, _, p in
+                        let result = try TA.stoch(high: s.high, low: s.low, close: s.close, fastKPeriod: p[0], slowKPeriod: p[1], slowDPeriod: p[2])
+                        return [result.k, result.d]
+                    }
+                }
+            ),
+            (
+                "supertrend",
+                { [unowned self] in
+                    try multiple("supertrend", $0, defaults: [10, 3], multipliers: [1]) { s, _, p in
+                        let result = try TA.supertrend(high: s.high, low: s.low, close: s.close, period: Int(p[0]), multiplier: p[1])
+                        return [result.trend, result.direction]
+                    }
+                }
+            ),
         ]
     }
 
@@ -66,7 +91,8 @@ extension StrategyInstance {
     private func single(
         _ name: String, _ values: [LuaValue], defaults: [Int]? = nil, compute: @escaping (BarSeries, Source, [Int]) throws -> [Double]
     ) throws -> [LuaValue] {
-        try multiple(name, values, defaults: (defaults ?? []).map(Double.init), multipliers: [], required: defaults == nil ? 1 : 0) { series, source, numbers in
+        try multiple(name, values, defaults: (defaults ?? []).map(Double.init), multipliers: [], required: defaults == nil ? 1 : 0) {
+            series, source, numbers in
             [try compute(series, source, numbers.map { Int($0) })]
         }.prefix(2).map { $0 }
     }

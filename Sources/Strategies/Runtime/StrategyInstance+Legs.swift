@@ -7,39 +7,48 @@ import LuaBridge
 extension StrategyInstance {
     func legFunctions() -> [(String, LuaFunction)] {
         [
-            ("leg", { [unowned self] arguments in
-                let arguments = LuaArguments("ctx.leg", arguments)
-                let (leg, instrument) = try resolveLeg(try arguments.string(0, "name"), arguments)
-                return [legTable(leg, instrument)]
-            }),
-            ("enter_legs", { [unowned self] arguments in
-                let arguments = LuaArguments("ctx.enter_legs", arguments)
-                var names = declaration.legs.map(\.name)
-                if case .array(let chosen) = arguments[0] { names = chosen.compactMap(\.stringValue) }
-                // Resolve every leg before issuing any order: a leg that cannot resolve enters none.
-                let resolved = try names.map { try resolveLeg($0, arguments) }
-                var refs: [LuaValue] = []
-                for (leg, instrument) in resolved {
-                    let symbol = StrategySymbol(exchange: instrument.exchange.rawValue, symbol: instrument.symbol)
-                    try countOrder(arguments)
-                    let ref = nextRef
-                    nextRef += 1
-                    let quantity = leg.kind == .equity ? leg.lots : leg.lots * max(instrument.lotSize, 1)
-                    let request = StrategyOrderRequest(
-                        ref: ref, symbol: symbol, action: leg.action, quantity: quantity, product: leg.product ?? declaration.product,
-                        tag: "leg:\(leg.name)", leg: leg.name)
-                    orders[ref] = TrackedOrder(request: request)
-                    intents.append(.place(request))
-                    refs.append(.integer(ref))
+            (
+                "leg",
+                { [unowned self] arguments in
+                    let arguments = LuaArguments("ctx.leg", arguments)
+                    let (leg, instrument) = try resolveLeg(try arguments.string(0, "name"), arguments)
+                    return [legTable(leg, instrument)]
                 }
-                return [.array(refs)]
-            }),
-            ("close_leg", { [unowned self] arguments in
-                let arguments = LuaArguments("ctx.close_leg", arguments)
-                let name = try arguments.string(0, "name")
-                guard let symbol = legSymbols[name] else { return [.nil] }
-                return [try closePosition(symbol, tag: "close_leg:\(name)", arguments: arguments).map(LuaValue.integer) ?? .nil]
-            }),
+            ),
+            (
+                "enter_legs",
+                { [unowned self] arguments in
+                    let arguments = LuaArguments("ctx.enter_legs", arguments)
+                    var names = declaration.legs.map(\.name)
+                    if case .array(let chosen) = arguments[0] { names = chosen.compactMap(\.stringValue) }
+                    // Resolve every leg before issuing any order: a leg that cannot resolve enters none.
+                    let resolved = try names.map { try resolveLeg($0, arguments) }
+                    var refs: [LuaValue] = []
+                    for (leg, instrument) in resolved {
+                        let symbol = StrategySymbol(exchange: instrument.exchange.rawValue, symbol: instrument.symbol)
+                        try countOrder(arguments)
+                        let ref = nextRef
+                        nextRef += 1
+                        let quantity = leg.kind == .equity ? leg.lots : leg.lots * max(instrument.lotSize, 1)
+                        let request = StrategyOrderRequest(
+                            ref: ref, symbol: symbol, action: leg.action, quantity: quantity, product: leg.product ?? declaration.product,
+                            tag: "leg:\(leg.name)", leg: leg.name)
+                        orders[ref] = TrackedOrder(request: request)
+                        intents.append(.place(request))
+                        refs.append(.integer(ref))
+                    }
+                    return [.array(refs)]
+                }
+            ),
+            (
+                "close_leg",
+                { [unowned self] arguments in
+                    let arguments = LuaArguments("ctx.close_leg", arguments)
+                    let name = try arguments.string(0, "name")
+                    guard let symbol = legSymbols[name] else { return [.nil] }
+                    return [try closePosition(symbol, tag: "close_leg:\(name)", arguments: arguments).map(LuaValue.integer) ?? .nil]
+                }
+            ),
         ]
     }
 
@@ -68,7 +77,8 @@ extension StrategyInstance {
         } else {
             let today = LocalDate(secondsSinceEpoch: desk.nowNanos / 1_000_000_000, utcOffsetSeconds: TradingCalendar.istOffsetSeconds)
             let spotExchanges = ExchangeCode(rawValue: leg.exchange).spotExchanges
-            let spot = spotExchanges.lazy.compactMap { self.desk.quote(StrategySymbol(exchange: $0.rawValue, symbol: leg.underlying))?.lastPrice }.first
+            let spot = spotExchanges.lazy.compactMap { self.desk.quote(StrategySymbol(exchange: $0.rawValue, symbol: leg.underlying))?.lastPrice }
+                .first
             do {
                 instrument = try LegResolver(today: today).resolve(
                     leg, contracts: desk.contracts(underlying: leg.underlying, exchange: leg.exchange), spot: spot,

@@ -43,7 +43,9 @@ extension StrategyInstance {
         let ref = try trackedRef(arguments)
         let options = try arguments.options(1)
         let quantity = try options["quantity"].map { value -> Int64 in
-            guard let integer = value.integerValue, integer >= 1, integer <= 10_000_000 else { throw arguments.fail("quantity must be a positive integer") }
+            guard let integer = value.integerValue, integer >= 1, integer <= 10_000_000 else {
+                throw arguments.fail("quantity must be a positive integer")
+            }
             return integer
         }
         let priceType = try options["type"].map { try Self.priceType($0, arguments) }
@@ -114,21 +116,27 @@ extension StrategyInstance {
         case .stopLossMarket where trigger <= 0: throw arguments.fail("an SL-M order needs trigger_price")
         default: break
         }
-        let product = try options["product"].map { value -> Product in
-            guard let text = value.stringValue, let product = Product(rawValue: text.uppercased()) else { throw arguments.fail("product must be MIS, NRML or CNC") }
-            return product
-        } ?? declaration.product
-        let tag = try options["tag"].map { value -> String in
-            guard let text = value.stringValue, text.count <= 64 else { throw arguments.fail("tag must be a string of at most 64 characters") }
-            return text
-        } ?? ""
+        let product =
+            try options["product"].map { value -> Product in
+                guard let text = value.stringValue, let product = Product(rawValue: text.uppercased()) else {
+                    throw arguments.fail("product must be MIS, NRML or CNC")
+                }
+                return product
+            } ?? declaration.product
+        let tag =
+            try options["tag"].map { value -> String in
+                guard let text = value.stringValue, text.count <= 64 else { throw arguments.fail("tag must be a string of at most 64 characters") }
+                return text
+            } ?? ""
         if let limit = declaration.risk.maxPosition {
             let after = book.position(symbol).quantity + (action == .buy ? quantity : -quantity)
             guard abs(after) <= limit else {
                 throw arguments.fail("the position in \(symbol) would be \(after), past risk.max_position (\(limit))")
             }
         }
-        try countEntry(arguments, increasing: abs(book.position(symbol).quantity + (action == .buy ? quantity : -quantity)) > abs(book.position(symbol).quantity))
+        try countEntry(
+            arguments, increasing: abs(book.position(symbol).quantity + (action == .buy ? quantity : -quantity)) > abs(book.position(symbol).quantity)
+        )
         try countOrder(arguments)
         let ref = nextRef
         nextRef += 1
@@ -183,7 +191,8 @@ extension StrategyInstance {
             if let ref = orders.first(where: { $0.value.orderID == orderID })?.key { return ref }
         default: break
         }
-        throw arguments.fail("no working order \(StrategyParameter.describe(arguments[0])) of this strategy (pass the ref ctx.buy returned, or the orderid)")
+        throw arguments.fail(
+            "no working order \(StrategyParameter.describe(arguments[0])) of this strategy (pass the ref ctx.buy returned, or the orderid)")
     }
 
     private func workingOrders() -> [LuaValue] {
@@ -215,7 +224,9 @@ extension StrategyInstance {
     func resolveSymbol(_ arguments: LuaArguments, _ index: Int) throws -> StrategySymbol {
         let value = arguments[index]
         if value == .nil {
-            guard declaration.symbols.count == 1 else { throw arguments.fail("symbol is required (the strategy declares \(declaration.symbols.count) symbols)") }
+            guard declaration.symbols.count == 1 else {
+                throw arguments.fail("symbol is required (the strategy declares \(declaration.symbols.count) symbols)")
+            }
             return declaration.symbols[0]
         }
         guard let text = value.stringValue else { throw arguments.fail("symbol must be a string such as \"SBIN\" or \"NSE:SBIN\"") }

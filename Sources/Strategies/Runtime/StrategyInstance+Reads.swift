@@ -17,53 +17,72 @@ extension StrategyInstance {
 
     private func readFunctions() -> [(String, LuaFunction)] {
         [
-            ("position", { [unowned self] in
-                // The harness turns these into the position table (cheaper than a table across the bridge).
-                let position = book.position(try resolveSymbol(LuaArguments("ctx.position", $0), 0))
-                let price = desk.quote(position.symbol)?.lastPrice ?? 0
-                return [
-                    .integer(position.quantity), .number(position.averagePrice), .number(position.realizedPnL),
-                    .number(price > 0 ? position.unrealizedPnL(at: price) : 0), .string(position.symbol.symbol), .string(position.symbol.exchange),
-                ]
-            }),
-            ("positions", { [unowned self] _ in [.array(book.open.map(positionTable))] }),
-            ("pnl", { [unowned self] _ in
-                let (realized, unrealized) = pnl()
-                return [.number(realized + unrealized), .number(realized), .number(unrealized)]
-            }),
-            ("funds", { [unowned self] _ in
-                let funds = desk.funds()
-                return [
-                    [
-                        "available": .number(funds.available), "used": .number(funds.used), "realized": .number(funds.realized),
-                        "unrealized": .number(funds.unrealized),
+            (
+                "position",
+                { [unowned self] in
+                    // The harness turns these into the position table (cheaper than a table across the bridge).
+                    let position = book.position(try resolveSymbol(LuaArguments("ctx.position", $0), 0))
+                    let price = desk.quote(position.symbol)?.lastPrice ?? 0
+                    return [
+                        .integer(position.quantity), .number(position.averagePrice), .number(position.realizedPnL),
+                        .number(price > 0 ? position.unrealizedPnL(at: price) : 0), .string(position.symbol.symbol),
+                        .string(position.symbol.exchange),
                     ]
-                ]
-            }),
+                }
+            ),
+            ("positions", { [unowned self] _ in [.array(book.open.map(positionTable))] }),
+            (
+                "pnl",
+                { [unowned self] _ in
+                    let (realized, unrealized) = pnl()
+                    return [.number(realized + unrealized), .number(realized), .number(unrealized)]
+                }
+            ),
+            (
+                "funds",
+                { [unowned self] _ in
+                    let funds = desk.funds()
+                    return [
+                        [
+                            "available": .number(funds.available), "used": .number(funds.used), "realized": .number(funds.realized),
+                            "unrealized": .number(funds.unrealized),
+                        ]
+                    ]
+                }
+            ),
             ("quote", { [unowned self] in try quote(LuaArguments("ctx.quote", $0)) }),
             ("bars", { [unowned self] in try bars(LuaArguments("ctx.bars", $0)) }),
             ("now", { [unowned self] _ in [.number(Double(desk.nowNanos) / 1e9)] }),
             ("ist", { [unowned self] in try ist(LuaArguments("ctx.ist", $0)) }),
-            ("market_open", { [unowned self] arguments in
-                let arguments = LuaArguments("ctx.market_open", arguments)
-                let exchange = try arguments.optionalString(0, "exchange")?.uppercased() ?? declaration.symbols.first?.exchange ?? "NSE"
-                return [.boolean(desk.isMarketOpen(exchange))]
-            }),
+            (
+                "market_open",
+                { [unowned self] arguments in
+                    let arguments = LuaArguments("ctx.market_open", arguments)
+                    let exchange = try arguments.optionalString(0, "exchange")?.uppercased() ?? declaration.symbols.first?.exchange ?? "NSE"
+                    return [.boolean(desk.isMarketOpen(exchange))]
+                }
+            ),
             ("log", { [unowned self] in try logCall(.info, $0) }),
             ("debug", { [unowned self] in try logCall(.debug, $0) }),
             ("warn", { [unowned self] in try logCall(.warn, $0) }),
             ("error", { [unowned self] in try logCall(.error, $0) }),
             ("every", { [unowned self] in try timer(LuaArguments("ctx.every", $0), repeating: true) }),
             ("after", { [unowned self] in try timer(LuaArguments("ctx.after", $0), repeating: false) }),
-            ("cancel_timer", { [unowned self] arguments in
-                let name = try LuaArguments("ctx.cancel_timer", arguments).string(0, "name")
-                return [.boolean(timers.removeValue(forKey: name) != nil)]
-            }),
+            (
+                "cancel_timer",
+                { [unowned self] arguments in
+                    let name = try LuaArguments("ctx.cancel_timer", arguments).string(0, "name")
+                    return [.boolean(timers.removeValue(forKey: name) != nil)]
+                }
+            ),
             ("sql", { [unowned self] in try sql(LuaArguments("ctx.sql", $0)) }),
-            ("stop", { [unowned self] arguments in
-                stopRequest = try LuaArguments("ctx.stop", arguments).optionalString(0, "reason") ?? "stopped by the strategy"
-                return []
-            }),
+            (
+                "stop",
+                { [unowned self] arguments in
+                    stopRequest = try LuaArguments("ctx.stop", arguments).optionalString(0, "reason") ?? "stopped by the strategy"
+                    return []
+                }
+            ),
         ]
     }
 
@@ -104,7 +123,9 @@ extension StrategyInstance {
         var timeframe = declaration.timeframe
         var countIndex = 1
         if case .string(let text) = arguments[1] {
-            guard let given = Timeframe(rawValue: text) else { throw arguments.fail("timeframe must be one of \(Timeframe.allCases.map(\.rawValue).joined(separator: ", "))") }
+            guard let given = Timeframe(rawValue: text) else {
+                throw arguments.fail("timeframe must be one of \(Timeframe.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
             timeframe = given
             countIndex = 2
         }

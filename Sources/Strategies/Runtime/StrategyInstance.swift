@@ -18,7 +18,10 @@ public final class StrategyInstance {
         /// The longest log message kept, in characters.
         public var maxLogMessage: Int
 
-        public init(vm: LuaVM.Configuration = LuaVM.Configuration(budget: LuaBudget(time: .milliseconds(500))), maxLogLines: Int = 1_000, maxLogMessage: Int = 2_000) {
+        public init(
+            vm: LuaVM.Configuration = LuaVM.Configuration(budget: LuaBudget(time: .milliseconds(500))), maxLogLines: Int = 1_000,
+            maxLogMessage: Int = 2_000
+        ) {
             self.vm = vm
             self.maxLogLines = maxLogLines
             self.maxLogMessage = maxLogMessage
@@ -144,7 +147,10 @@ public final class StrategyInstance {
 
     public func drainLogs() -> [StrategyLogLine] {
         if droppedLogs > 0 {
-            logs.append(StrategyLogLine(level: .warn, message: "\(droppedLogs) log lines dropped (at most \(configuration.maxLogLines) per call)", timeNanos: desk.nowNanos))
+            logs.append(
+                StrategyLogLine(
+                    level: .warn, message: "\(droppedLogs) log lines dropped (at most \(configuration.maxLogLines) per call)",
+                    timeNanos: desk.nowNanos))
             droppedLogs = 0
         }
         defer { logs.removeAll(keepingCapacity: true) }

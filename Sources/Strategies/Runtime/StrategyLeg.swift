@@ -86,10 +86,13 @@ public struct StrategyLeg: Sendable, Equatable, Codable {
         } else {
             switch try text("kind") {
             case "future"?: kind = .future
-            case "equity"?, nil where item["symbol"] != nil: kind = .equity
+            case "equity"?,
+                nil where item["symbol"] != nil:
+                kind = .equity
             case let other:
                 throw StrategyScriptError(
-                    .declaration, field: "\(field).kind", "an option leg needs option_type; otherwise kind is future or equity (got \(other ?? "nothing"))")
+                    .declaration, field: "\(field).kind",
+                    "an option leg needs option_type; otherwise kind is future or equity (got \(other ?? "nothing"))")
             }
             optionType = nil
         }
@@ -140,6 +143,7 @@ public struct StrategyLeg: Sendable, Equatable, Codable {
             return .premium(table["premium"]?.doubleValue ?? 0)
         default: break
         }
-        throw StrategyScriptError(.declaration, field: field, "must be \"ATM\", \"ITM1\"…\"ITM50\", \"OTM1\"…\"OTM50\", a strike price or { premium = n }")
+        throw StrategyScriptError(
+            .declaration, field: field, "must be \"ATM\", \"ITM1\"…\"ITM50\", \"OTM1\"…\"OTM50\", a strike price or { premium = n }")
     }
 }

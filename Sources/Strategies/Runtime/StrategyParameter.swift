@@ -61,7 +61,9 @@ public struct StrategyParameter: Sendable, Equatable, Codable {
                 choices = texts
             }
             if let text = spec["description"] {
-                guard let string = text.stringValue else { throw StrategyScriptError(.declaration, field: field + ".description", "must be a string") }
+                guard let string = text.stringValue else {
+                    throw StrategyScriptError(.declaration, field: field + ".description", "must be a string")
+                }
                 description = string
             }
         }
