@@ -28,7 +28,9 @@ public final class StrategyHost: MarketDataListener, Sendable {
     private let logger: Logger
     private let alwaysOpen: Bool
     private let running = Mutex<[Int64: Running]>([:])
-    private let byInstrument = Mutex<[Int64: [StrategyRunner]]>([:])
+    /// The runners following each instrument, with the symbol they know it by. The listener reads
+    /// only this: it runs under the hub's lock and must never call back into the hub.
+    private let byInstrument = Mutex<[Int64: [(runner: StrategyRunner, symbol: StrategySymbol)]]>([:])
 
     public init(
         hub: MarketDataHub, store: Store, calendar: TradingCalendar, clock: any WallClock, recorder: any StrategyRecorder, logger: Logger,
@@ -55,11 +57,12 @@ public final class StrategyHost: MarketDataListener, Sendable {
         let desk = LiveDesk(clock: clock, hub: hub, calendar: calendar, databaseURL: store.databaseURL, alwaysOpen: alwaysOpen)
         let runner = try StrategyRunner(launch: launch, desk: desk, recorder: recorder, logger: logger)
         try await runner.start()
-        var instrumentIDs: [Int64] = []
+        var followed: [(Int64, StrategySymbol)] = []
         for symbol in runner.symbols {
             guard let instrument = hub.instrument(symbol: symbol.symbol, exchange: symbol.exchange) else { continue }
-            instrumentIDs.append(instrument.id)
+            followed.append((instrument.id, symbol))
         }
+        let instrumentIDs = followed.map(\.0)
         let strategyID = launch.strategyID
         let done = Task { [logger] in
             let end = await runner.run()
@@ -69,7 +72,7 @@ public final class StrategyHost: MarketDataListener, Sendable {
         }
         running.withLock { $0[strategyID] = Running(runner: runner, userID: launch.userID, instrumentIDs: instrumentIDs, done: done) }
         byInstrument.withLock { map in
-            for id in instrumentIDs { map[id, default: []].append(runner) }
+            for (id, symbol) in followed { map[id, default: []].append((runner, symbol)) }
         }
         hub.demand.set(owner: Self.demandOwner(strategyID), Dictionary(uniqueKeysWithValues: instrumentIDs.map { ($0, SubscriptionMode.quote) }))
         logger.info("strategy started", metadata: ["strategy_id": "\(strategyID)", "run_id": "\(launch.runID)", "mode": "\(launch.mode)"])
@@ -136,32 +139,28 @@ public final class StrategyHost: MarketDataListener, Sendable {
     // MARK: MarketDataListener
 
     public func marketDataHub(didUpdate quotes: [Quote]) {
-        let targets = byInstrument.withLock { map -> [(StrategyRunner, Quote)] in
+        let targets = byInstrument.withLock { map -> [(StrategyRunner, StrategySymbol, Tick)] in
             guard !map.isEmpty else { return [] }
-            var found: [(StrategyRunner, Quote)] = []
-            for quote in quotes { for runner in map[quote.tick.instrumentID] ?? [] { found.append((runner, quote)) } }
+            var found: [(StrategyRunner, StrategySymbol, Tick)] = []
+            for quote in quotes { for entry in map[quote.tick.instrumentID] ?? [] { found.append((entry.runner, entry.symbol, quote.tick)) } }
             return found
         }
-        for (runner, quote) in targets {
-            guard let symbol = runner.symbols.first(where: { hub.instrument(id: quote.tick.instrumentID)?.symbol == $0.symbol }) else { continue }
-            let tick = quote.tick
+        for (runner, symbol, tick) in targets {
             runner.mailbox.post(
-                StrategyTick(
-                    symbol: symbol, lastPrice: tick.lastPrice, bid: tick.bid, ask: tick.ask, volume: tick.volume, timeNanos: tick.timestampNanos))
+                StrategyTick(symbol: symbol, lastPrice: tick.lastPrice, bid: tick.bid, ask: tick.ask, volume: tick.volume, timeNanos: tick.timestampNanos))
         }
     }
 
     public func marketDataHub(didClose bars: [Bar]) {
-        let targets = byInstrument.withLock { map -> [(StrategyRunner, Bar)] in
+        let targets = byInstrument.withLock { map -> [(StrategyRunner, StrategySymbol, Bar)] in
             guard !map.isEmpty else { return [] }
-            var found: [(StrategyRunner, Bar)] = []
-            for bar in bars { for runner in map[bar.instrumentID] ?? [] where bar.timeframe == runner.timeframe { found.append((runner, bar)) } }
+            var found: [(StrategyRunner, StrategySymbol, Bar)] = []
+            for bar in bars {
+                for entry in map[bar.instrumentID] ?? [] where bar.timeframe == entry.runner.timeframe { found.append((entry.runner, entry.symbol, bar)) }
+            }
             return found
         }
-        for (runner, bar) in targets {
-            guard let instrument = hub.instrument(id: bar.instrumentID) else { continue }
-            runner.mailbox.post(.bar(bar, StrategySymbol(exchange: instrument.exchange.rawValue, symbol: instrument.symbol)))
-        }
+        for (runner, symbol, bar) in targets { runner.mailbox.post(.bar(bar, symbol)) }
     }
 
     /// Strategies' subscription owners live in their own range, apart from WebSocket clients'.
@@ -175,7 +174,7 @@ public final class StrategyHost: MarketDataListener, Sendable {
         guard let entry else { return }
         hub.demand.set(owner: Self.demandOwner(strategyID), [:])
         byInstrument.withLock { map in
-            for id in entry.instrumentIDs { map[id]?.removeAll { $0 === runner } }
+            for id in entry.instrumentIDs { map[id]?.removeAll { $0.runner === runner } }
         }
     }
 }
