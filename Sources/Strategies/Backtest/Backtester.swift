@@ -62,18 +62,22 @@ public final class Backtester {
         // Merge the symbols' bars by close time; equal times go in symbol order.
         var cursors = Array(repeating: 0, count: symbols.count)
         let series = symbols.map { bars[$0] ?? [] }
+        let instrumentIDs = symbols.map { desk.ensureInstrument($0).id }
         while instance.stopRequest == nil {
             var next: Int?
-            for index in symbols.indices where cursors[index] < series[index].count {
-                let end = Self.end(series[index][cursors[index]])
-                if next.map({ end < Self.end(series[$0][cursors[$0]]) }) ?? true { next = index }
+            if symbols.count == 1 {
+                next = cursors[0] < series[0].count ? 0 : nil
+            } else {
+                for index in symbols.indices where cursors[index] < series[index].count {
+                    let end = Self.end(series[index][cursors[index]])
+                    if next.map({ end < Self.end(series[$0][cursors[$0]]) }) ?? true { next = index }
+                }
             }
             guard let index = next else { break }
             let bar = series[index][cursors[index]]
             let symbol = symbols[index]
             desk.nowNanos = Self.end(bar) * 1_000_000_000
-            desk.quotes[symbol] = PriceSnapshot(
-                instrumentID: desk.ensureInstrument(symbol).id, lastPrice: bar.close, timestampNanos: desk.nowNanos)
+            desk.quotes[symbol] = PriceSnapshot(instrumentID: instrumentIDs[index], lastPrice: bar.close, timestampNanos: desk.nowNanos)
             try perform(matcher.match(symbol, desk: desk))
             try instance.reveal(bar, of: symbol, index: cursors[index], checkExits: true)
             try settle()

@@ -36,6 +36,14 @@ public struct StrategyBook: Sendable {
 
     public var realizedPnL: Double { positions.values.reduce(0) { $0 + $1.realizedPnL } }
 
+    /// True when a position is open in a symbol not in `symbols` (cheap: no allocation, and the
+    /// common case — no positions, or only declared ones — returns at once).
+    public func hasOpenPositions(outside symbols: [StrategySymbol]) -> Bool {
+        guard !positions.isEmpty else { return false }
+        for (symbol, position) in positions where position.quantity != 0 && !symbols.contains(symbol) { return true }
+        return false
+    }
+
     /// Seeds a position (a live run resuming the hub's strategy position).
     public mutating func restore(_ position: Position) {
         positions[position.symbol] = position

@@ -64,6 +64,7 @@ extension StrategyInstance {
     /// Positions in symbols the strategy does not declare (entered legs) get no ticks of their own;
     /// their exits are checked on every tick the strategy does get, at the desk's last price.
     func checkUndeclaredPositions() throws {
+        guard book.hasOpenPositions(outside: declaration.symbols) else { return }
         for position in book.open where !declaration.symbols.contains(position.symbol) {
             guard let price = desk.quote(position.symbol)?.lastPrice, price > 0 else { continue }
             book.observe(position.symbol, price: price)
