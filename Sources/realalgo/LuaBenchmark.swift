@@ -26,6 +26,12 @@ struct LuaBenchmark: ParsableCommand {
     @Flag(help: "Print one JSON object instead of readable figures.")
     var json = false
 
+    @Option(help: ArgumentHelp("Also run the same rules in backtrader with this Python (which has backtrader installed), over the same bars, and compare.", valueName: "python"))
+    var backtrader: String?
+
+    @Option(help: ArgumentHelp("The backtrader reference script.", valueName: "path"))
+    var backtraderScript = "e2e/backtrader_reference.py"
+
     static let symbol = StrategySymbol(exchange: "NSE", symbol: "BENCH")
 
     static let trivial = """
@@ -84,8 +90,17 @@ struct LuaBenchmark: ParsableCommand {
         let (elapsed, fills, hash) = try backtest(series)
         report.add("backtest_bars_per_s", "backtest", Double(bars) / elapsed, unit: "bars/s")
         report.add("backtest_seconds", "backtest time", elapsed, unit: "s")
-        report.add("backtest_fills", "backtest fills", Double(fills), unit: "fills")
+        report.add("backtest_fills", "backtest fills", Double(fills.count), unit: "fills")
         report.notes.append("backtest trade list sha256: \(hash)")
+        if let backtrader {
+            let comparison = try BacktraderComparison(python: backtrader, script: backtraderScript).run(series, realAlgoFills: fills)
+            report.add("backtrader_seconds", "backtrader time", comparison.seconds, unit: "s")
+            report.add("backtrader_bars_per_s", "backtrader", Double(bars) / comparison.seconds, unit: "bars/s")
+            report.add("backtrader_fills", "backtrader fills", Double(comparison.fills), unit: "fills")
+            report.add("speed_ratio", "RealAlgo ÷ backtrader speed", comparison.seconds / elapsed, unit: "×")
+            report.add("identical_trades", "identical trade lists", comparison.identical ? 1 : 0, unit: comparison.identical ? "(yes)" : "(NO)")
+            if let difference = comparison.firstDifference { report.notes.append("first difference: \(difference)") }
+        }
         report.print(json: json)
     }
 
@@ -113,13 +128,13 @@ struct LuaBenchmark: ParsableCommand {
         return Double(ticks) / elapsed
     }
 
-    private func backtest(_ series: [Bar]) throws -> (Double, Int, String) {
+    private func backtest(_ series: [Bar]) throws -> (Double, [StrategyFill], String) {
         let start = ContinuousClock.now
         let backtester = try Backtester(source: Self.emaBars, chunkName: "ema_cross.lua", desk: desk())
         try backtester.run(bars: [Self.symbol: series])
         let elapsed = Self.seconds(ContinuousClock.now - start)
         let text = backtester.fills.map { "\($0.timeNanos / 1_000_000_000),\($0.action.rawValue),\($0.quantity),\($0.price)" }.joined(separator: "\n")
-        return (elapsed, backtester.fills.count, Digest.sha256(Array(text.utf8)).hexString)
+        return (elapsed, backtester.fills, Digest.sha256(Array(text.utf8)).hexString)
     }
 
     static func randomWalk(count: Int) -> [Bar] {
