@@ -82,7 +82,12 @@ int clua_call_begin(lua_State *L, int64_t time_budget_ns, int64_t instruction_li
 
 /// Ends a call started by clua_call_begin. Returns the CLUA_TRIP_* reason seen during the call and,
 /// through `refused`, how many allocations the cap refused. The outermost call clears both.
+/// A tripped call has failed even if lua_pcall returned LUA_OK: when the script caught the raise in
+/// its last act (`return pcall(f)` is a tail call), no instruction is left to raise again.
 int clua_call_end(lua_State *L, int suspended_host_sections, int *refused);
+
+/// The message of a CLUA_TRIP_* reason, e.g. "execution time budget exceeded". A static string.
+const char *clua_trip_reason(int tripped);
 
 // MARK: The sandbox (sandbox.c)
 
