@@ -25,6 +25,9 @@ typedef struct clua_control {
     int64_t instructions;
     int tripped;  // CLUA_TRIP_*
     atomic_int *cancel;
+    // Pattern matching (pattern.c): steps allowed to one call of string.find/match/gsub or one
+    // gmatch iteration; 0 = no limit.
+    int64_t pattern_step_limit;
 } clua_control;
 
 clua_control *clua_control_of(lua_State *L);
@@ -42,6 +45,10 @@ int clua_budget_trip(lua_State *L, int reason);
 /// by `table.sort`, pattern matching steps) as instructions, then checks the budgets as the hook
 /// would, raising through clua_budget_trip if one is exhausted. No-op outside a host call.
 void clua_budget_charge(lua_State *L, int64_t units);
+
+/// Opens the sandbox's own versions of library functions: the pattern functions (pattern_lib.c).
+/// Registers into the table at `string`, which must be an absolute stack index.
+void clua_open_patterns(lua_State *L, int string);
 
 /// Appends the value on top of the stack to the refs array (pops it) and returns its id.
 int clua_refs_append(lua_State *L);

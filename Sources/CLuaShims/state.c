@@ -61,6 +61,7 @@ static const char *clua_trip_message(int tripped) {
     switch (tripped) {
     case CLUA_TRIP_TIME: return "execution time budget exceeded";
     case CLUA_TRIP_INSTRUCTIONS: return "instruction budget exceeded";
+    case CLUA_TRIP_PATTERN_STEPS: return "pattern matching step limit exceeded";
     default: return "cancelled by the host";
     }
 }
@@ -136,6 +137,10 @@ void clua_budget_charge(lua_State *L, int64_t units) {
     }
 }
 
+void clua_set_pattern_step_limit(lua_State *L, int64_t limit) {
+    clua_control_of(L)->pattern_step_limit = limit > 0 ? limit : 0;
+}
+
 void *clua_flag_new(void) {
     atomic_int *flag = malloc(sizeof(atomic_int));
     if (flag != NULL) {
@@ -164,6 +169,7 @@ lua_State *clua_newstate(size_t memory_limit, int hook_count, void *cancel_flag)
     c->limit = memory_limit;
     c->hook_count = hook_count > 0 ? hook_count : 1000;
     c->cancel = (atomic_int *)cancel_flag;
+    c->pattern_step_limit = 10000000;
     lua_State *L = lua_newstate(clua_alloc, c);
     if (L == NULL) {
         free(c);

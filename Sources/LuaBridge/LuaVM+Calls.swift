@@ -185,7 +185,7 @@ extension LuaVM {
         let code: LuaError.Code
         var cause: (any Error)?
         switch tripped {
-        case CLUA_TRIP_TIME, CLUA_TRIP_INSTRUCTIONS: code = .budgetExceeded
+        case CLUA_TRIP_TIME, CLUA_TRIP_INSTRUCTIONS, CLUA_TRIP_PATTERN_STEPS: code = .budgetExceeded
         case CLUA_TRIP_CANCELLED: code = .cancelled
         default:
             if status == LUA_ERRMEM || (refused > 0 && message.hasSuffix("not enough memory")) {

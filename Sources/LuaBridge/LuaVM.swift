@@ -47,7 +47,11 @@ public final class LuaVM {
         else {
             throw LuaError(.memory, message: "cannot create a Lua state within \(configuration.memoryLimitBytes) bytes")
         }
-        let status = clua_open_sandbox(state, configuration.randomSeed == nil ? 0 : 1, configuration.randomSeed ?? 0)
+        clua_set_pattern_step_limit(state, configuration.patternStepLimit.map { Int64(max(1, $0)) } ?? 0)
+        var status = clua_open_sandbox(state, configuration.randomSeed == nil ? 0 : 1, configuration.randomSeed ?? 0)
+        if status == LUA_OK, configuration.exposesOriginalFunctions {
+            status = clua_expose_originals(state)
+        }
         if status != LUA_OK {
             let message = clua_tostring(state, -1).map { String(cString: $0) } ?? "cannot open the sandbox"
             clua_close(state)

@@ -7,6 +7,9 @@
 //   - state.c      a state with a capped allocator, an always-installed count hook (time and
 //                  instruction budgets, cancellation) and the "host section" switch;
 //   - sandbox.c    the sandboxed libraries, one private _ENV per chunk, text-only `load`;
+//   - pattern.c    Lua 5.4 pattern matching with a step counter, and pattern_lib.c, the
+//                  string.find/match/gmatch/gsub built on it (Lua's own can run for polynomial
+//                  time inside one C call, out of the hook's reach);
 //   - trampoline.c Swift functions callable from Lua (the Swift side returns CLUA_SWIFT_ERROR, the
 //                  C side raises) and the message handler that shapes errors;
 //   - refs.c       a registry array for values Swift keeps handles to (chunks, functions).
@@ -48,6 +51,7 @@ enum {
     CLUA_TRIP_TIME = 1,
     CLUA_TRIP_INSTRUCTIONS = 2,
     CLUA_TRIP_CANCELLED = 3,
+    CLUA_TRIP_PATTERN_STEPS = 4,  // one pattern-matching call took more than its step limit
 };
 
 /// A cancellation flag shared between threads (an atomic int on the heap).
@@ -89,12 +93,23 @@ int clua_call_end(lua_State *L, int suspended_host_sections, int *refused);
 /// The message of a CLUA_TRIP_* reason, e.g. "execution time budget exceeded". A static string.
 const char *clua_trip_reason(int tripped);
 
+/// Sets the steps one call of string.find, match or gsub (or one gmatch iteration) may take before
+/// it stops the host call as CLUA_TRIP_PATTERN_STEPS; `limit` <= 0 means no limit (time, instruction
+/// budget and cancellation still apply). Call before running code.
+void clua_set_pattern_step_limit(lua_State *L, int64_t limit);
+
 // MARK: The sandbox (sandbox.c)
 
 /// Opens the sandboxed libraries, builds the template each chunk's _ENV is copied from, and empties
 /// the real global table. `has_seed` != 0 seeds math.random with `seed` and removes math.randomseed.
 /// Runs protected: returns a LUA_* status, with the error message on the stack if not LUA_OK.
 int clua_open_sandbox(lua_State *L, int has_seed, int64_t seed);
+
+/// For differential tests only: gives every chunk loaded from now on a global `_LUA_ORIGINAL`, a
+/// table of the functions the sandbox replaced, as Lua itself implements them (`find`,
+/// `match`, `gmatch`, `gsub`). Runs protected; returns a LUA_*
+/// status, with the error message on the stack if not LUA_OK.
+int clua_expose_originals(lua_State *L);
 
 /// Loads `source` as text (never bytecode) under `chunkname`, gives it a fresh private _ENV and
 /// stores both in the refs array. Returns a LUA_* status; on LUA_OK `function_ref` and `env_ref`
