@@ -143,6 +143,7 @@ static int clua_open_sandbox_protected(lua_State *L) {
         const char *name;
     } replaced[] = {
         {2, "find"}, {2, "match"}, {2, "gmatch"}, {2, "gsub"},  // pattern_lib.c
+        {1, "pairs"},                                           // pairs.c
     };
     for (size_t i = 0; i < sizeof(replaced) / sizeof(replaced[0]); i++) {
         lua_getfield(L, replaced[i].library, replaced[i].name);
@@ -150,6 +151,7 @@ static int clua_open_sandbox_protected(lua_State *L) {
     }
     lua_rawsetp(L, LUA_REGISTRYINDEX, &clua_originals_key);
     clua_open_patterns(L, 2);
+    clua_open_pairs(L, 1);
 
     lua_newtable(L);  // 7: the template
     clua_copy_fields(L, 1, 7, clua_base_names);
