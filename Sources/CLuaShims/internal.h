@@ -46,10 +46,11 @@ int clua_budget_trip(lua_State *L, int reason);
 /// would, raising through clua_budget_trip if one is exhausted. No-op outside a host call.
 void clua_budget_charge(lua_State *L, int64_t units);
 
-/// Opens the sandbox's own versions of library functions: `pairs` (pairs.c) and the pattern
-/// functions (pattern_lib.c). Each registers into the table at `index`, which must be an absolute
-/// stack index.
+/// Opens the sandbox's own versions of library functions: `pairs` (pairs.c), `table.sort`
+/// (sort.c) and the pattern functions (pattern_lib.c). Each registers into the table at `index`,
+/// which must be an absolute stack index.
 void clua_open_pairs(lua_State *L, int base);
+void clua_open_sort(lua_State *L, int table);
 void clua_open_patterns(lua_State *L, int string);
 
 /// Appends the value on top of the stack to the refs array (pops it) and returns its id.

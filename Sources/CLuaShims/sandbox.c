@@ -144,6 +144,7 @@ static int clua_open_sandbox_protected(lua_State *L) {
     } replaced[] = {
         {2, "find"}, {2, "match"}, {2, "gmatch"}, {2, "gsub"},  // pattern_lib.c
         {1, "pairs"},                                           // pairs.c
+        {3, "sort"},                                            // sort.c
     };
     for (size_t i = 0; i < sizeof(replaced) / sizeof(replaced[0]); i++) {
         lua_getfield(L, replaced[i].library, replaced[i].name);
@@ -152,6 +153,7 @@ static int clua_open_sandbox_protected(lua_State *L) {
     lua_rawsetp(L, LUA_REGISTRYINDEX, &clua_originals_key);
     clua_open_patterns(L, 2);
     clua_open_pairs(L, 1);
+    clua_open_sort(L, 3);
 
     lua_newtable(L);  // 7: the template
     clua_copy_fields(L, 1, 7, clua_base_names);

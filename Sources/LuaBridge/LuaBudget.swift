@@ -11,7 +11,7 @@ public struct LuaBudget: Sendable, Hashable {
     /// VM instructions per call, counted in steps of ``LuaVM/Configuration/instructionsPerCheck``;
     /// `nil` for none. Unlike time, it gives the same verdict on every machine, which replays want.
     /// Work the sandbox's own C functions do counts too: one per key `pairs` snapshots, one per
-    /// pattern-matching step.
+    /// element merged by `table.sort`, one per pattern-matching step.
     public var instructions: Int64?
 
     public init(time: Duration? = .seconds(1), instructions: Int64? = nil) {

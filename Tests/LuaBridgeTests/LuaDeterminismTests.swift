@@ -3,7 +3,7 @@ import Testing
 
 @testable import LuaBridge
 
-@Suite("Lua determinism: pairs")
+@Suite("Lua determinism: pairs, table.sort")
 struct LuaDeterminismTests {
     // MARK: pairs
 
@@ -117,5 +117,56 @@ struct LuaDeterminismTests {
         #expect(error.code == .budgetExceeded)
         #expect(error.message == "many:1: instruction budget exceeded")
         try expectHealthy(budgeted)
+    }
+
+    // MARK: table.sort
+
+    /// An "organ pipe" array makes Lua's quicksort pick a randomised pivot (from clock() and time());
+    /// with ties, Lua's own result then changes from run to run.
+    static let organPipe = """
+        local n = 20000
+        local u = {}
+        for i = 1, n do u[i] = {key = (i <= n / 2 and i or n - i + 1) // 3, id = i} end
+        table.sort(u, function(a, b) return a.key < b.key end)
+        local ids = {}
+        for i = 1, n do ids[i] = u[i].id end
+        return table.concat(ids, ",", 1, 12), table.concat(ids, ",")
+        """
+
+    @Test("table.sort is stable, so ties come out the same in every run")
+    func stableSort() throws {
+        let first = try LuaVM().execute(Self.organPipe, name: "sort").results
+        // Equal keys keep their input order: key 0 is ids 1, 2 (front) and 19999, 20000 (back).
+        #expect(first[0] == "1,2,19999,20000,3,4,5,19996,19997,19998,6,7")
+        for _ in 0..<3 {
+            #expect(try LuaVM().execute(Self.organPipe, name: "sort").results == first)
+        }
+    }
+
+    @Test("table.sort keeps Lua's arguments and errors, but an inconsistent comparator does not raise")
+    func sortErrors() throws {
+        let vm = try LuaVM()
+        let source = """
+            local a = {5, 3, 1, 4, 2}
+            table.sort(a)
+            local d = {"b", "c", "a"}
+            table.sort(d, function(x, y) return x > y end)
+            local weird = {}
+            for i = 1, 500 do weird[i] = i % 17 end
+            local ok = pcall(table.sort, weird, function(x, y) return (x + y) % 3 == 0 end)
+            local e1 = select(2, pcall(table.sort, {1, "x"}))
+            local e2 = select(2, pcall(table.sort, {3, 2, 1}, 5))
+            local e3 = select(2, pcall(table.sort, 5))
+            return table.concat(a, ","), table.concat(d, ","), ok, e1, e2, e3
+            """
+        #expect(
+            try vm.execute(source, name: "errors").results == [
+                "1,2,3,4,5", "c,b,a", true, "attempt to compare string with number",
+                "bad argument #2 to 'table.sort' (function expected, got number)",
+                "bad argument #1 to 'table.sort' (table expected, got number)",
+            ])
+        let loop = try LuaVM(configuration: LuaVM.Configuration(budget: LuaBudget(time: .milliseconds(50))))
+        #expect(try expectLuaError { try loop.execute("table.sort({3, 2, 1}, function() while true do end end)", name: "l") }.code == .budgetExceeded)
+        try expectHealthy(vm)
     }
 }

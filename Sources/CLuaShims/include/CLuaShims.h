@@ -9,6 +9,7 @@
 //   - sandbox.c    the sandboxed libraries, one private _ENV per chunk, text-only `load`;
 //   - pairs.c      a `pairs` whose order is the same in every process (Lua's string hashes are
 //                  seeded per state);
+//   - sort.c       a `table.sort` that is stable, so ties come out the same in every run;
 //   - pattern.c    Lua 5.4 pattern matching with a step counter, and pattern_lib.c, the
 //                  string.find/match/gmatch/gsub built on it (Lua's own can run for polynomial
 //                  time inside one C call, out of the hook's reach);
@@ -108,8 +109,8 @@ void clua_set_pattern_step_limit(lua_State *L, int64_t limit);
 int clua_open_sandbox(lua_State *L, int has_seed, int64_t seed);
 
 /// For differential tests only: gives every chunk loaded from now on a global `_LUA_ORIGINAL`, a
-/// table of the functions the sandbox replaced, as Lua itself implements them (`pairs`, `find`,
-/// `match`, `gmatch`, `gsub`). Runs protected; returns a LUA_*
+/// table of the functions the sandbox replaced, as Lua itself implements them (`pairs`, `sort`,
+/// `find`, `match`, `gmatch`, `gsub`). Runs protected; returns a LUA_*
 /// status, with the error message on the stack if not LUA_OK.
 int clua_expose_originals(lua_State *L);
 
