@@ -28,6 +28,9 @@ typedef struct clua_control {
     // Pattern matching (pattern.c): steps allowed to one call of string.find/match/gsub or one
     // gmatch iteration; 0 = no limit.
     int64_t pattern_step_limit;
+    // The simulated clock (clock.c); NULL = the wall clock.
+    clua_clock_fn clock_fn;
+    void *clock_context;
 } clua_control;
 
 clua_control *clua_control_of(lua_State *L);
@@ -47,11 +50,12 @@ int clua_budget_trip(lua_State *L, int reason);
 void clua_budget_charge(lua_State *L, int64_t units);
 
 /// Opens the sandbox's own versions of library functions: `pairs` (pairs.c), `table.sort`
-/// (sort.c) and the pattern functions (pattern_lib.c). Each registers into the table at `index`,
-/// which must be an absolute stack index.
+/// (sort.c), the pattern functions (pattern_lib.c) and `os.time`/`os.date`/`os.clock` (clock.c).
+/// Each registers into the table at `index`, which must be an absolute stack index.
 void clua_open_pairs(lua_State *L, int base);
 void clua_open_sort(lua_State *L, int table);
 void clua_open_patterns(lua_State *L, int string);
+void clua_open_clock(lua_State *L, int os);
 
 /// Appends the value on top of the stack to the refs array (pops it) and returns its id.
 int clua_refs_append(lua_State *L);

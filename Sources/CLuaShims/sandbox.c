@@ -145,6 +145,7 @@ static int clua_open_sandbox_protected(lua_State *L) {
         {2, "find"}, {2, "match"}, {2, "gmatch"}, {2, "gsub"},  // pattern_lib.c
         {1, "pairs"},                                           // pairs.c
         {3, "sort"},                                            // sort.c
+        {6, "time"}, {6, "date"}, {6, "clock"},                 // clock.c
     };
     for (size_t i = 0; i < sizeof(replaced) / sizeof(replaced[0]); i++) {
         lua_getfield(L, replaced[i].library, replaced[i].name);
@@ -154,6 +155,7 @@ static int clua_open_sandbox_protected(lua_State *L) {
     clua_open_patterns(L, 2);
     clua_open_pairs(L, 1);
     clua_open_sort(L, 3);
+    clua_open_clock(L, 6);
 
     lua_newtable(L);  // 7: the template
     clua_copy_fields(L, 1, 7, clua_base_names);

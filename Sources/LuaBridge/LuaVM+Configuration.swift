@@ -27,6 +27,9 @@ extension LuaVM {
         /// per call (the time and instruction budgets and cancellation still stop it). Values below
         /// 1 count as 1.
         public var patternStepLimit: Int?
+        /// The time `os.time`, `os.date` and `os.clock` report; `nil` for the wall clock and CPU
+        /// time. Set it when replaying on simulated time (see ``LuaClock``).
+        public var clock: LuaClock?
         /// For differential tests only: chunks get a global `_LUA_ORIGINAL` holding Lua's own
         /// versions of the functions the sandbox replaces.
         var exposesOriginalFunctions = false
@@ -34,7 +37,7 @@ extension LuaVM {
         public init(
             memoryLimitBytes: Int = 64 << 20, budget: LuaBudget = LuaBudget(), instructionsPerCheck: Int = 1000,
             randomSeed: Int64? = nil, maxConversionDepth: Int = 100, maxConversionValues: Int = 1_000_000,
-            patternStepLimit: Int? = 10_000_000
+            patternStepLimit: Int? = 10_000_000, clock: LuaClock? = nil
         ) {
             self.memoryLimitBytes = memoryLimitBytes
             self.budget = budget
@@ -43,6 +46,7 @@ extension LuaVM {
             self.maxConversionDepth = maxConversionDepth
             self.maxConversionValues = maxConversionValues
             self.patternStepLimit = patternStepLimit
+            self.clock = clock
         }
     }
 }

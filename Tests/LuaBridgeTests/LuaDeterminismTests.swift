@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
+import Foundation
 import Testing
 
 @testable import LuaBridge
 
-@Suite("Lua determinism: pairs, table.sort")
+@Suite("Lua determinism: pairs, table.sort, the simulated clock")
 struct LuaDeterminismTests {
     // MARK: pairs
 
@@ -168,5 +169,55 @@ struct LuaDeterminismTests {
         let loop = try LuaVM(configuration: LuaVM.Configuration(budget: LuaBudget(time: .milliseconds(50))))
         #expect(try expectLuaError { try loop.execute("table.sort({3, 2, 1}, function() while true do end end)", name: "l") }.code == .budgetExceeded)
         try expectHealthy(vm)
+    }
+
+    // MARK: The clock
+
+    @Test("a simulated clock drives os.time, os.date and os.clock")
+    func simulatedClock() throws {
+        // 2024-01-15 09:15:30.25 UTC
+        let vm = try LuaVM(configuration: LuaVM.Configuration(clock: .fixed(1_705_310_130.25)))
+        let source = """
+            return os.time(), os.date("!%Y-%m-%d %H:%M:%S"), os.date("!*t").hour, os.clock(),
+                os.time({year = 2000, month = 1, day = 1, hour = 12}) == os.time({year = 2000, month = 1, day = 1, hour = 12}),
+                os.date("!%Y", 0), math.type(os.time()), type(os.date())
+            """
+        let results = try vm.execute(source, name: "clock").results
+        #expect(results == [1_705_310_130, "2024-01-15 09:15:30", 9, 1_705_310_130.25, true, "1970", "integer", "string"])
+        try expectHealthy(vm)
+    }
+
+    @Test("the clock is read at each call, and a bad value is a runtime error")
+    func movingClock() throws {
+        let time = LuaTestTime(100)
+        let vm = try LuaVM(configuration: LuaVM.Configuration(clock: LuaClock { time.seconds }))
+        let chunk = try vm.load("function now() return os.time(), os.clock() end", name: "now")
+        try vm.run(chunk)
+        #expect(try vm.call("now", in: chunk) == [100, 100.0])
+        time.seconds = 160.5
+        #expect(try vm.call("now", in: chunk) == [160, 160.5])
+        time.seconds = .nan
+        let error = try expectLuaError { try vm.call("now", in: chunk) }
+        #expect(error.code == .runtime)
+        #expect(error.message == "now:1: the host's simulated clock gave an invalid time")
+        time.seconds = 1
+        try expectHealthy(vm)
+    }
+
+    @Test("without a clock, os.time is the wall clock")
+    func wallClock() throws {
+        let vm = try LuaVM()
+        let now = try #require(try vm.execute("return os.time()", name: "wall").results.first?.integerValue)
+        #expect(abs(now - Int64(Date.timeIntervalSinceReferenceDate + Date.timeIntervalBetween1970AndReferenceDate)) < 5)
+    }
+}
+
+/// A settable time for clock tests. `@unchecked Sendable`: written only by the test between calls,
+/// read by the VM during them, on the same thread.
+final class LuaTestTime: @unchecked Sendable {
+    var seconds: Double
+
+    init(_ seconds: Double) {
+        self.seconds = seconds
     }
 }

@@ -13,6 +13,7 @@
 //   - pattern.c    Lua 5.4 pattern matching with a step counter, and pattern_lib.c, the
 //                  string.find/match/gmatch/gsub built on it (Lua's own can run for polynomial
 //                  time inside one C call, out of the hook's reach);
+//   - clock.c      os.time/os.date/os.clock that read a host-supplied simulated clock;
 //   - trampoline.c Swift functions callable from Lua (the Swift side returns CLUA_SWIFT_ERROR, the
 //                  C side raises) and the message handler that shapes errors;
 //   - refs.c       a registry array for values Swift keeps handles to (chunks, functions).
@@ -101,6 +102,18 @@ const char *clua_trip_reason(int tripped);
 /// budget and cancellation still apply). Call before running code.
 void clua_set_pattern_step_limit(lua_State *L, int64_t limit);
 
+// MARK: The simulated clock (clock.c)
+
+/// A host clock: the current time in seconds since the Unix epoch (UTC), fractions allowed. Called
+/// from os.time, os.date and os.clock with `context`; it must not call into this state, and it
+/// must return a finite value (anything else makes the Lua call fail).
+typedef double (*clua_clock_fn)(void *context);
+
+/// Makes os.time() and os.date(format) without a time argument read `fn` instead of the wall
+/// clock, and os.clock() return the same simulated time as a float. NULL restores the wall clock
+/// and CPU time. `context` must outlive the state (or the next call). Never raises.
+void clua_set_clock(lua_State *L, clua_clock_fn fn, void *context);
+
 // MARK: The sandbox (sandbox.c)
 
 /// Opens the sandboxed libraries, builds the template each chunk's _ENV is copied from, and empties
@@ -110,7 +123,7 @@ int clua_open_sandbox(lua_State *L, int has_seed, int64_t seed);
 
 /// For differential tests only: gives every chunk loaded from now on a global `_LUA_ORIGINAL`, a
 /// table of the functions the sandbox replaced, as Lua itself implements them (`pairs`, `sort`,
-/// `find`, `match`, `gmatch`, `gsub`). Runs protected; returns a LUA_*
+/// `find`, `match`, `gmatch`, `gsub`, `time`, `date`, `clock`). Runs protected; returns a LUA_*
 /// status, with the error message on the stack if not LUA_OK.
 int clua_expose_originals(lua_State *L);
 
