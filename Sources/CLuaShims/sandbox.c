@@ -8,7 +8,8 @@
 #include <lualib.h>
 #include <string.h>
 
-static char clua_template_key;  // registry[&key]: the table every chunk's _ENV is copied from
+static char clua_template_key;   // registry[&key]: the table every chunk's _ENV is copied from
+static char clua_originals_key;  // registry[&key]: Lua's own versions of the functions replaced here
 
 // Base functions a script keeps. Gone: dofile, loadfile (file system), print (stdout of the
 // server), warn, and the real load, collectgarbage, setmetatable and xpcall (replaced below).
@@ -133,6 +134,29 @@ static int clua_open_sandbox_protected(lua_State *L) {
     luaL_requiref(L, LUA_UTF8LIBNAME, luaopen_utf8, 0);   // 5
     luaL_requiref(L, LUA_OSLIBNAME, luaopen_os, 0);       // 6
 
+    // Replaced for determinism and for the budget (see each file); Lua's own are kept for
+    // clua_expose_originals. The string functions go into the library table itself, so the string
+    // metatable's __index (that same table) serves them to `s:find(...)` too.
+    lua_newtable(L);
+    const struct {
+        int library;
+        const char *name;
+    } replaced[] = {
+        {2, "find"}, {2, "match"}, {2, "gmatch"}, {2, "gsub"},  // pattern_lib.c
+        {1, "pairs"},                                           // pairs.c
+        {3, "sort"},                                            // sort.c
+        {6, "time"}, {6, "date"}, {6, "clock"},                 // clock.c
+    };
+    for (size_t i = 0; i < sizeof(replaced) / sizeof(replaced[0]); i++) {
+        lua_getfield(L, replaced[i].library, replaced[i].name);
+        lua_setfield(L, -2, replaced[i].name);
+    }
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &clua_originals_key);
+    clua_open_patterns(L, 2);
+    clua_open_pairs(L, 1);
+    clua_open_sort(L, 3);
+    clua_open_clock(L, 6);
+
     lua_newtable(L);  // 7: the template
     clua_copy_fields(L, 1, 7, clua_base_names);
     lua_pushcfunction(L, clua_sandbox_collectgarbage);
@@ -192,6 +216,18 @@ int clua_open_sandbox(lua_State *L, int has_seed, int64_t seed) {
     lua_pushboolean(L, has_seed);
     lua_pushinteger(L, (lua_Integer)seed);
     return lua_pcall(L, 2, 0, 0);
+}
+
+static int clua_expose_originals_protected(lua_State *L) {
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &clua_template_key);
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &clua_originals_key);
+    lua_setfield(L, -2, "_LUA_ORIGINAL");
+    return 0;
+}
+
+int clua_expose_originals(lua_State *L) {
+    lua_pushcfunction(L, clua_expose_originals_protected);
+    return lua_pcall(L, 0, 0, 0);
 }
 
 // Pushes a shallow copy of the table at `index`.

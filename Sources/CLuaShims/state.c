@@ -15,6 +15,9 @@ clua_control *clua_control_of(lua_State *L) {
     return (clua_control *)ud;
 }
 
+// Charges at least this large also check the clock and cancellation (clua_budget_charge).
+#define CLUA_CHARGE_CHECK_UNITS 1024
+
 static int64_t clua_now_ns(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -58,8 +61,24 @@ static const char *clua_trip_message(int tripped) {
     switch (tripped) {
     case CLUA_TRIP_TIME: return "execution time budget exceeded";
     case CLUA_TRIP_INSTRUCTIONS: return "instruction budget exceeded";
+    case CLUA_TRIP_PATTERN_STEPS: return "pattern matching step limit exceeded";
     default: return "cancelled by the host";
     }
+}
+
+const char *clua_trip_reason(int tripped) { return clua_trip_message(tripped); }
+
+int clua_budget_check(clua_control *c) {
+    if (c->cancel != NULL && atomic_load_explicit(c->cancel, memory_order_relaxed) != 0) {
+        return CLUA_TRIP_CANCELLED;
+    }
+    if (c->instruction_limit > 0 && c->instructions >= c->instruction_limit) {
+        return CLUA_TRIP_INSTRUCTIONS;
+    }
+    if (c->deadline_ns > 0 && clua_now_ns() >= c->deadline_ns) {
+        return CLUA_TRIP_TIME;
+    }
+    return CLUA_TRIP_NONE;
 }
 
 // Runs every `hook_count` instructions. Once a budget trips it re-arms itself to run at every
@@ -73,13 +92,8 @@ static void clua_hook(lua_State *L, lua_Debug *ar) {
             return;  // no host call is running: nothing to budget
         }
         c->instructions += c->hook_count;
-        if (c->cancel != NULL && atomic_load_explicit(c->cancel, memory_order_relaxed) != 0) {
-            c->tripped = CLUA_TRIP_CANCELLED;
-        } else if (c->instruction_limit > 0 && c->instructions >= c->instruction_limit) {
-            c->tripped = CLUA_TRIP_INSTRUCTIONS;
-        } else if (c->deadline_ns > 0 && clua_now_ns() >= c->deadline_ns) {
-            c->tripped = CLUA_TRIP_TIME;
-        } else {
+        c->tripped = clua_budget_check(c);
+        if (c->tripped == CLUA_TRIP_NONE) {
             if (lua_gethookcount(L) != c->hook_count) {
                 lua_sethook(L, clua_hook, LUA_MASKCOUNT, c->hook_count);  // leftover from a trip
             }
@@ -94,6 +108,37 @@ static void clua_hook(lua_State *L, lua_Debug *ar) {
         lua_pushstring(L, reason);
     }
     lua_error(L);
+}
+
+int clua_budget_trip(lua_State *L, int reason) {
+    clua_control *c = clua_control_of(L);
+    if (c->tripped == CLUA_TRIP_NONE) {
+        c->tripped = reason;
+    }
+    // The same re-arming as the hook's: from the next instruction on, every instruction raises.
+    lua_sethook(L, clua_hook, LUA_MASKCOUNT, 1);
+    return luaL_error(L, "%s", clua_trip_message(c->tripped));
+}
+
+void clua_budget_charge(lua_State *L, int64_t units) {
+    clua_control *c = clua_control_of(L);
+    if (c->depth == 0) {
+        return;
+    }
+    c->instructions += units;
+    // Small charges only check the instruction limit; the hook reads the clock soon enough.
+    int over = c->instruction_limit > 0 && c->instructions >= c->instruction_limit;
+    if (units < CLUA_CHARGE_CHECK_UNITS && !over && c->tripped == CLUA_TRIP_NONE) {
+        return;
+    }
+    int reason = c->tripped != CLUA_TRIP_NONE ? c->tripped : clua_budget_check(c);
+    if (reason != CLUA_TRIP_NONE) {
+        clua_budget_trip(L, reason);
+    }
+}
+
+void clua_set_pattern_step_limit(lua_State *L, int64_t limit) {
+    clua_control_of(L)->pattern_step_limit = limit > 0 ? limit : 0;
 }
 
 void *clua_flag_new(void) {
@@ -124,6 +169,7 @@ lua_State *clua_newstate(size_t memory_limit, int hook_count, void *cancel_flag)
     c->limit = memory_limit;
     c->hook_count = hook_count > 0 ? hook_count : 1000;
     c->cancel = (atomic_int *)cancel_flag;
+    c->pattern_step_limit = 10000000;
     lua_State *L = lua_newstate(clua_alloc, c);
     if (L == NULL) {
         free(c);

@@ -10,6 +10,8 @@ public struct LuaBudget: Sendable, Hashable {
     public var time: Duration?
     /// VM instructions per call, counted in steps of ``LuaVM/Configuration/instructionsPerCheck``;
     /// `nil` for none. Unlike time, it gives the same verdict on every machine, which replays want.
+    /// Work the sandbox's own C functions do counts too: one per key `pairs` snapshots, one per
+    /// element merged by `table.sort`, one per pattern-matching step.
     public var instructions: Int64?
 
     public init(time: Duration? = .seconds(1), instructions: Int64? = nil) {

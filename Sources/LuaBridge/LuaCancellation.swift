@@ -4,8 +4,9 @@ import CLuaShims
 /// A flag another thread can raise to stop a ``LuaVM``'s current and future calls.
 ///
 /// The VM's instruction hook reads it every ``LuaVM/Configuration/instructionsPerCheck``
-/// instructions, so a running call stops within that many instructions (one long C function, such as
-/// a huge `string.rep`, finishes first). Once raised, it stays raised: every later call fails with
+/// instructions, and the sandbox's pattern functions every few thousand matching steps, so a running
+/// call stops within that much work (another long C function, such as a huge `string.rep`, finishes
+/// first). Once raised, it stays raised: every later call fails with
 /// ``LuaError/Code/cancelled`` at once, until ``reset()``.
 ///
 /// `@unchecked Sendable`: the only state is a heap `atomic_int` owned by this object and touched

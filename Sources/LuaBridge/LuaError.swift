@@ -14,7 +14,8 @@ public struct LuaError: Error, Sendable, CustomStringConvertible {
         case runtime
         /// The VM's memory cap was reached (``LuaVM/Configuration/memoryLimitBytes``).
         case memory
-        /// The call ran past its ``LuaBudget`` (time or instructions).
+        /// The call ran past its ``LuaBudget`` (time or instructions), or one pattern-matching call
+        /// took more than ``LuaVM/Configuration/patternStepLimit`` steps.
         case budgetExceeded
         /// The VM's ``LuaCancellation`` was raised.
         case cancelled

@@ -154,8 +154,11 @@ extension LuaVM {
 
         return try withHostSection {
             var reader = LuaStackReader(state: state, vmID: id, configuration: configuration)
-            guard status == LUA_OK else {
-                throw failure(status: status, tripped: Int(tripped), refused: refused, object: try? reader.value(at: -1))
+            // A trip fails the call even when Lua returned normally: a script that catches the raise
+            // as its last act (`return pcall(f)`, a tail call) leaves no instruction to raise again.
+            guard status == LUA_OK, Int(tripped) == CLUA_TRIP_NONE else {
+                let object = status == LUA_OK ? nil : try? reader.value(at: -1)
+                throw failure(status: status, tripped: Int(tripped), refused: refused, object: object)
             }
             return try reader.values(from: base + 2, through: lua_gettop(state))
         }
@@ -174,13 +177,15 @@ extension LuaVM {
             chunk = object?["source"]?.stringValue
             line = object?["line"]?.integerValue.map { Int($0) }
             traceback = object?["traceback"]?.stringValue
+        case nil where tripped != CLUA_TRIP_NONE:
+            message = String(cString: clua_trip_reason(Int32(tripped)))
         default:
             message = status == LUA_ERRMEM ? "not enough memory" : "unknown Lua error"
         }
         let code: LuaError.Code
         var cause: (any Error)?
         switch tripped {
-        case CLUA_TRIP_TIME, CLUA_TRIP_INSTRUCTIONS: code = .budgetExceeded
+        case CLUA_TRIP_TIME, CLUA_TRIP_INSTRUCTIONS, CLUA_TRIP_PATTERN_STEPS: code = .budgetExceeded
         case CLUA_TRIP_CANCELLED: code = .cancelled
         default:
             if status == LUA_ERRMEM || (refused > 0 && message.hasSuffix("not enough memory")) {

@@ -30,6 +30,8 @@ public final class LuaVM {
     /// pointers, so they live here until the state is closed.
     var swiftFunctions: [LuaSwiftFunction] = []
     let handlerErrors = LuaHandlerErrorLog()
+    /// The simulated clock, if any; the state holds an unretained pointer to it.
+    private let clockBox: LuaClockBox?
 
     private static let nextID = Atomic<UInt64>(1)
 
@@ -47,7 +49,13 @@ public final class LuaVM {
         else {
             throw LuaError(.memory, message: "cannot create a Lua state within \(configuration.memoryLimitBytes) bytes")
         }
-        let status = clua_open_sandbox(state, configuration.randomSeed == nil ? 0 : 1, configuration.randomSeed ?? 0)
+        clua_set_pattern_step_limit(state, configuration.patternStepLimit.map { Int64(max(1, $0)) } ?? 0)
+        clockBox = configuration.clock.map(LuaClockBox.init)
+        clockBox?.install(in: state)
+        var status = clua_open_sandbox(state, configuration.randomSeed == nil ? 0 : 1, configuration.randomSeed ?? 0)
+        if status == LUA_OK, configuration.exposesOriginalFunctions {
+            status = clua_expose_originals(state)
+        }
         if status != LUA_OK {
             let message = clua_tostring(state, -1).map { String(cString: $0) } ?? "cannot open the sandbox"
             clua_close(state)

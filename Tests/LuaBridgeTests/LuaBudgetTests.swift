@@ -27,6 +27,9 @@ struct LuaBudgetTests {
         "while true do xpcall(function() while true do end end, function() while true do end end) end",
         "local function f() while true do end end\nwhile true do local ok = pcall(f) if not ok then f = f end end",
         "while true do local x <close> = setmetatable({}, {__close = function() while true do end end}) end",
+        // A tail call: after pcall returns, the chunk runs no instruction that could raise again.
+        "return pcall(function() while true do end end)",
+        "return xpcall(function() while true do end end, function(m) return m end)",
     ]
 
     @Test("pcall cannot swallow the budget", arguments: swallowers)

@@ -7,6 +7,13 @@
 //   - state.c      a state with a capped allocator, an always-installed count hook (time and
 //                  instruction budgets, cancellation) and the "host section" switch;
 //   - sandbox.c    the sandboxed libraries, one private _ENV per chunk, text-only `load`;
+//   - pairs.c      a `pairs` whose order is the same in every process (Lua's string hashes are
+//                  seeded per state);
+//   - sort.c       a `table.sort` that is stable, so ties come out the same in every run;
+//   - pattern.c    Lua 5.4 pattern matching with a step counter, and pattern_lib.c, the
+//                  string.find/match/gmatch/gsub built on it (Lua's own can run for polynomial
+//                  time inside one C call, out of the hook's reach);
+//   - clock.c      os.time/os.date/os.clock that read a host-supplied simulated clock;
 //   - trampoline.c Swift functions callable from Lua (the Swift side returns CLUA_SWIFT_ERROR, the
 //                  C side raises) and the message handler that shapes errors;
 //   - refs.c       a registry array for values Swift keeps handles to (chunks, functions).
@@ -48,6 +55,7 @@ enum {
     CLUA_TRIP_TIME = 1,
     CLUA_TRIP_INSTRUCTIONS = 2,
     CLUA_TRIP_CANCELLED = 3,
+    CLUA_TRIP_PATTERN_STEPS = 4,  // one pattern-matching call took more than its step limit
 };
 
 /// A cancellation flag shared between threads (an atomic int on the heap).
@@ -82,7 +90,29 @@ int clua_call_begin(lua_State *L, int64_t time_budget_ns, int64_t instruction_li
 
 /// Ends a call started by clua_call_begin. Returns the CLUA_TRIP_* reason seen during the call and,
 /// through `refused`, how many allocations the cap refused. The outermost call clears both.
+/// A tripped call has failed even if lua_pcall returned LUA_OK: when the script caught the raise in
+/// its last act (`return pcall(f)` is a tail call), no instruction is left to raise again.
 int clua_call_end(lua_State *L, int suspended_host_sections, int *refused);
+
+/// The message of a CLUA_TRIP_* reason, e.g. "execution time budget exceeded". A static string.
+const char *clua_trip_reason(int tripped);
+
+/// Sets the steps one call of string.find, match or gsub (or one gmatch iteration) may take before
+/// it stops the host call as CLUA_TRIP_PATTERN_STEPS; `limit` <= 0 means no limit (time, instruction
+/// budget and cancellation still apply). Call before running code.
+void clua_set_pattern_step_limit(lua_State *L, int64_t limit);
+
+// MARK: The simulated clock (clock.c)
+
+/// A host clock: the current time in seconds since the Unix epoch (UTC), fractions allowed. Called
+/// from os.time, os.date and os.clock with `context`; it must not call into this state, and it
+/// must return a finite value (anything else makes the Lua call fail).
+typedef double (*clua_clock_fn)(void *context);
+
+/// Makes os.time() and os.date(format) without a time argument read `fn` instead of the wall
+/// clock, and os.clock() return the same simulated time as a float. NULL restores the wall clock
+/// and CPU time. `context` must outlive the state (or the next call). Never raises.
+void clua_set_clock(lua_State *L, clua_clock_fn fn, void *context);
 
 // MARK: The sandbox (sandbox.c)
 
@@ -90,6 +120,12 @@ int clua_call_end(lua_State *L, int suspended_host_sections, int *refused);
 /// the real global table. `has_seed` != 0 seeds math.random with `seed` and removes math.randomseed.
 /// Runs protected: returns a LUA_* status, with the error message on the stack if not LUA_OK.
 int clua_open_sandbox(lua_State *L, int has_seed, int64_t seed);
+
+/// For differential tests only: gives every chunk loaded from now on a global `_LUA_ORIGINAL`, a
+/// table of the functions the sandbox replaced, as Lua itself implements them (`pairs`, `sort`,
+/// `find`, `match`, `gmatch`, `gsub`, `time`, `date`, `clock`). Runs protected; returns a LUA_*
+/// status, with the error message on the stack if not LUA_OK.
+int clua_expose_originals(lua_State *L);
 
 /// Loads `source` as text (never bytecode) under `chunkname`, gives it a fresh private _ENV and
 /// stores both in the refs array. Returns a LUA_* status; on LUA_OK `function_ref` and `env_ref`
