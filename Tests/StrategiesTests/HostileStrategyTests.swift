@@ -59,7 +59,7 @@ import Testing
             name: "pcall around the budget", body: "function on_tick(ctx, t) while true do pcall(function() while true do end end) end end",
             kind: .callback, field: "on_tick", line: nil, message: "budget"),
         Case(
-            name: "memory bomb", body: "function on_tick(ctx, t) local t = {} for i = 1, 1e9 do t[i] = string.rep('x', 64) .. i end end",
+            name: "memory bomb", body: "function on_tick(ctx, t) local t = {} for i = 1, 1e9 do t[i] = string.rep('x', 65536) .. i end end",
             kind: .callback, field: "on_tick", line: nil, message: "memory"),
         Case(
             name: "huge string.rep", body: "function on_tick(ctx, t) local s = string.rep('x', 1 << 30) end", kind: .callback, field: "on_tick",

@@ -79,7 +79,7 @@ extension StrategyService {
         } catch let error as StrategyScriptError {
             try? await store.strategyRuns.appendLog(
                 strategyID: strategyID, runID: run.id, level: .error, message: error.description, line: error.line)
-            try? await store.strategyRuns.finish(
+            _ = try? await store.strategyRuns.finish(
                 runID: run.id, status: .failed, reason: "error", errorMessage: error.description, errorLine: error.line)
             throw Self.refused(error, runID: run.id)
         }

@@ -1,11 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 public import Core
+import LuaBridge
 public import Schema
+import Synchronization
 
 /// The world a strategy sees in a backtest: a simulated clock moved by the data, the last price of
 /// each symbol, the instrument master and calendar the live server uses, and the backtest's cash.
 public final class BacktestDesk: StrategyDesk {
-    public internal(set) var nowNanos: Int64 = 0
+    /// Exchange time of the step being played, shared with the VM's `os.time` / `os.clock`.
+    public internal(set) var nowNanos: Int64 {
+        get { simulatedClock.nanos.load(ordering: .relaxed) }
+        set { simulatedClock.nanos.store(newValue, ordering: .relaxed) }
+    }
+    let simulatedClock = SimulatedClock()
     let instruments: any InstrumentCatalog
     let calendar: TradingCalendar
     let alwaysOpen: Bool
@@ -62,6 +69,14 @@ public final class BacktestDesk: StrategyDesk {
         guard let hubQuery else { throw BacktestError("ctx.sql needs a hub; this backtest runs without one") }
         return try hubQuery(sql, maxRows)
     }
+}
+
+/// The simulated time, readable from the VM's clock callback (which must be `Sendable`).
+final class SimulatedClock: Sendable {
+    let nanos = Atomic<Int64>(0)
+
+    /// `os.time()` and friends in a backtest read the data's time, never the wall clock.
+    var luaClock: LuaClock { LuaClock { [self] in Double(self.nanos.load(ordering: .relaxed)) / 1e9 } }
 }
 
 /// Why a backtest could not run.
