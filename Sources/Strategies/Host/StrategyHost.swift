@@ -17,6 +17,7 @@ public final class StrategyHost: MarketDataListener, Sendable {
         let runner: StrategyRunner
         let userID: Int64
         let instrumentIDs: [Int64]
+        var extraInstrumentIDs: Set<Int64> = []
         let done: Task<StrategyRunEnd, Never>
     }
 
@@ -28,6 +29,7 @@ public final class StrategyHost: MarketDataListener, Sendable {
     private let logger: Logger
     private let alwaysOpen: Bool
     private let running = Mutex<[Int64: Running]>([:])
+    private let earlyDemand = Mutex<[Int64: Set<Int64>]>([:])
     /// The runners following each instrument, with the symbol they know it by. The listener reads
     /// only this: it runs under the hub's lock and must never call back into the hub.
     private let byInstrument = Mutex<[Int64: [(runner: StrategyRunner, symbol: StrategySymbol)]]>([:])
@@ -55,7 +57,10 @@ public final class StrategyHost: MarketDataListener, Sendable {
     ///   did not start and nothing keeps running.
     public func start(_ launch: StrategyLaunch) async throws {
         let desk = LiveDesk(clock: clock, hub: hub, calendar: calendar, databaseURL: store.databaseURL, alwaysOpen: alwaysOpen)
-        let runner = try StrategyRunner(launch: launch, desk: desk, recorder: recorder, logger: logger)
+        let strategyID = launch.strategyID
+        let runner = try StrategyRunner(launch: launch, desk: desk, recorder: recorder, logger: logger) { [weak self] symbol in
+            self?.demandPrices(of: symbol, for: strategyID)
+        }
         try await runner.start()
         var followed: [(Int64, StrategySymbol)] = []
         for symbol in runner.symbols {
@@ -63,18 +68,21 @@ public final class StrategyHost: MarketDataListener, Sendable {
             followed.append((instrument.id, symbol))
         }
         let instrumentIDs = followed.map(\.0)
-        let strategyID = launch.strategyID
         let done = Task { [logger] in
             let end = await runner.run()
             self.forget(strategyID: strategyID, runner: runner)
             logger.info("strategy run ended", metadata: ["strategy_id": "\(strategyID)", "status": "\(end.status)", "reason": "\(end.reason)"])
             return end
         }
-        running.withLock { $0[strategyID] = Running(runner: runner, userID: launch.userID, instrumentIDs: instrumentIDs, done: done) }
+        let extra = earlyDemand.withLock { $0.removeValue(forKey: strategyID) } ?? []
+        running.withLock {
+            $0[strategyID] = Running(runner: runner, userID: launch.userID, instrumentIDs: instrumentIDs, extraInstrumentIDs: extra, done: done)
+        }
         byInstrument.withLock { map in
             for (id, symbol) in followed { map[id, default: []].append((runner, symbol)) }
         }
-        hub.demand.set(owner: Self.demandOwner(strategyID), Dictionary(uniqueKeysWithValues: instrumentIDs.map { ($0, SubscriptionMode.quote) }))
+        hub.demand.set(
+            owner: Self.demandOwner(strategyID), Dictionary(uniqueKeysWithValues: Set(instrumentIDs).union(extra).map { ($0, SubscriptionMode.quote) }))
         logger.info("strategy started", metadata: ["strategy_id": "\(strategyID)", "run_id": "\(launch.runID)", "mode": "\(launch.mode)"])
     }
 
@@ -161,6 +169,24 @@ public final class StrategyHost: MarketDataListener, Sendable {
             return found
         }
         for (runner, symbol, bar) in targets { runner.mailbox.post(.bar(bar, symbol)) }
+    }
+
+    /// Adds a traded symbol (an entered leg) to the strategy's subscription, so an upstream feed
+    /// streams its prices too; the simulator publishes every symbol anyway.
+    private func demandPrices(of symbol: StrategySymbol, for strategyID: Int64) {
+        guard let instrument = hub.instrument(symbol: symbol.symbol, exchange: symbol.exchange) else { return }
+        let owner = Self.demandOwner(strategyID)
+        let wanted = running.withLock { map -> [Int64: SubscriptionMode]? in
+            guard var entry = map[strategyID] else {
+                // Traded from on_start, before the run is registered: picked up at registration.
+                earlyDemand.withLock { $0[strategyID, default: []].insert(instrument.id) }
+                return nil
+            }
+            if !entry.instrumentIDs.contains(instrument.id) { entry.extraInstrumentIDs.insert(instrument.id) }
+            map[strategyID] = entry
+            return Dictionary(uniqueKeysWithValues: (Set(entry.instrumentIDs).union(entry.extraInstrumentIDs)).map { ($0, SubscriptionMode.quote) })
+        }
+        if let wanted { hub.demand.set(owner: owner, wanted) }
     }
 
     /// Strategies' subscription owners live in their own range, apart from WebSocket clients'.

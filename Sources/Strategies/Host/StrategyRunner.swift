@@ -34,8 +34,17 @@ actor StrategyRunner {
 
     /// Loads the file (syntax, declaration).
     /// - Throws: ``StrategyScriptError``.
-    init(launch: StrategyLaunch, desk: LiveDesk, recorder: any StrategyRecorder, logger: Logger) throws {
+    /// Called once for each symbol the strategy trades beyond its declared ones (entered legs), so
+    /// the host asks the feed for its prices: exits and P&L need them.
+    private let onTradedSymbol: @Sendable (StrategySymbol) -> Void
+    private var tradedSymbols: Set<StrategySymbol> = []
+
+    init(
+        launch: StrategyLaunch, desk: LiveDesk, recorder: any StrategyRecorder, logger: Logger,
+        onTradedSymbol: @escaping @Sendable (StrategySymbol) -> Void = { _ in }
+    ) throws {
         executor = StrategyExecutor(label: "realalgo.strategy.\(launch.strategyID)")
+        self.onTradedSymbol = onTradedSymbol
         self.launch = launch
         self.desk = desk
         self.recorder = recorder
@@ -163,6 +172,7 @@ actor StrategyRunner {
             do {
                 let routed = try await launch.route.place(attributed, userID: launch.userID, source: "strategy")
                 refs[routed.order.orderID] = request.ref
+                if !symbols.contains(request.symbol), tradedSymbols.insert(request.symbol).inserted { onTradedSymbol(request.symbol) }
                 if deliver { try tell(routed.order.orderID, ref: request.ref, request: request, order: routed.order) }
                 try retryUnmatched()
             } catch let rejection as OrderRejection {
