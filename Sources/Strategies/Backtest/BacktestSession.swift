@@ -86,7 +86,7 @@ public struct BacktestSession: Sendable {
             desk.realized = ledger.realizedPnL
         }
         backtester.afterStep = { now in
-            ledger.mark(timeNanos: now) { exchange, symbol in desk.quotes[StrategySymbol(exchange: exchange, symbol: symbol)]?.lastPrice }
+            ledger.mark(timeNanos: now) { exchange, symbol in desk.quotes[StrategySymbol(canonicalExchange: exchange, symbol: symbol)]?.lastPrice }
         }
         var stopReason: String?
         var failure: StrategyScriptError?

@@ -11,6 +11,12 @@ public struct StrategySymbol: Sendable, Hashable, Codable, CustomStringConvertib
         self.symbol = symbol.uppercased()
     }
 
+    /// For names already in canonical (upper) case, e.g. read back from a ledger: no case folding.
+    init(canonicalExchange exchange: String, symbol: String) {
+        self.exchange = exchange
+        self.symbol = symbol
+    }
+
     /// `EXCHANGE:SYMBOL`, the spelling scripts and the hub's `symbols` column use.
     public var key: String { exchange + ":" + symbol }
     public var description: String { key }
