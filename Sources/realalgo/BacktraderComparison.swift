@@ -48,7 +48,8 @@ struct BacktraderComparison {
         for index in 0..<max(ours.count, theirs.count) {
             let mine = index < ours.count ? "\(ours[index])" : "nothing"
             let other = index < theirs.count ? "\(theirs[index])" : "nothing"
-            let same = index < ours.count && index < theirs.count && ours[index].0 == theirs[index].0 && ours[index].1 == theirs[index].1
+            let same =
+                index < ours.count && index < theirs.count && ours[index].0 == theirs[index].0 && ours[index].1 == theirs[index].1
                 && ours[index].2 == theirs[index].2 && abs(ours[index].3 - theirs[index].3) < 1e-9
             if !same {
                 difference = "fill \(index + 1): RealAlgo \(mine), backtrader \(other)"

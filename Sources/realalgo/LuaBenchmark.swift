@@ -26,7 +26,10 @@ struct LuaBenchmark: ParsableCommand {
     @Flag(help: "Print one JSON object instead of readable figures.")
     var json = false
 
-    @Option(help: ArgumentHelp("Also run the same rules in backtrader with this Python (which has backtrader installed), over the same bars, and compare.", valueName: "python"))
+    @Option(
+        help: ArgumentHelp(
+            "Also run the same rules in backtrader with this Python (which has backtrader installed), over the same bars, and compare.",
+            valueName: "python"))
     var backtrader: String?
 
     @Option(help: ArgumentHelp("The backtrader reference script.", valueName: "path"))

@@ -39,26 +39,43 @@ final class StrategyService: Service {
             try await store.strategyRuns.finish(runID: run.id, status: .stopped, reason: "server restarted")
             logger.notice("closed a run the previous server left live", metadata: ["strategy_id": "\(run.strategyID)", "run_id": "\(run.id)"])
         }
-        await loadFiles()
-        await withTaskCancellationOrGracefulShutdownHandler {
-            await host.run()
-        } onCancelOrGracefulShutdown: {
+        // Graceful shutdown cancels the loops; then every run ends without closing positions.
+        try? await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await self.loadFilesOnceAnAdminExists() }
+                group.addTask { await self.host.run() }
+                await group.waitForAll()
+            }
         }
         await host.shutdown()
     }
 
     // MARK: Files
 
-    /// Loads `strategies/*.lua` for the first admin user: new files become strategies, changed
-    /// ones new versions. A file that does not load is logged and skipped.
-    func loadFiles() async {
+    /// Loads the files at start, or — on a fresh hub — as soon as its first (admin) user exists,
+    /// checking every few seconds until then.
+    func loadFilesOnceAnAdminExists() async {
+        guard strategiesDirectory != nil else { return }
+        var told = false
+        while !Task.isCancelled {
+            if let owner = try? await store.users.list().first(where: { $0.isAdmin && $0.isActive }) {
+                await loadFiles(for: owner)
+                return
+            }
+            if !told {
+                logger.notice("strategy files wait for the hub's first user", metadata: ["directory": "\(strategiesDirectory ?? "")"])
+                told = true
+            }
+            try? await Task.sleep(for: .seconds(2))
+        }
+    }
+
+    /// Loads `strategies/*.lua` for `owner` (the first admin user): new files become strategies,
+    /// changed ones new versions. A file that does not load is logged and skipped.
+    func loadFiles(for owner: User) async {
         guard let directory = strategiesDirectory else { return }
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory).filter({ $0.hasSuffix(".lua") }).sorted(), !names.isEmpty
         else { return }
-        guard let owner = try? await store.users.list().first(where: { $0.isAdmin && $0.isActive }) else {
-            logger.notice("strategy files not loaded: the hub has no admin user yet", metadata: ["directory": "\(directory)"])
-            return
-        }
         for name in names {
             let path = (directory as NSString).appendingPathComponent(name)
             do {

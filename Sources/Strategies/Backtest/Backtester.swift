@@ -38,7 +38,8 @@ public final class Backtester {
     /// - Throws: ``StrategyScriptError``.
     public init(source: String, chunkName: String, desk: BacktestDesk, budget: LuaBudget = Backtester.defaultBudget) throws {
         self.desk = desk
-        let configuration = StrategyInstance.Configuration(vm: LuaVM.Configuration(budget: budget, randomSeed: 42, clock: desk.simulatedClock.luaClock), maxLogLines: 1_000)
+        let configuration = StrategyInstance.Configuration(
+            vm: LuaVM.Configuration(budget: budget, randomSeed: 42, clock: desk.simulatedClock.luaClock), maxLogLines: 1_000)
         instance = try StrategyInstance(source: source, chunkName: chunkName, desk: desk, configuration: configuration)
     }
 

@@ -82,7 +82,8 @@ public final class StrategyHost: MarketDataListener, Sendable {
             for (id, symbol) in followed { map[id, default: []].append((runner, symbol)) }
         }
         hub.demand.set(
-            owner: Self.demandOwner(strategyID), Dictionary(uniqueKeysWithValues: Set(instrumentIDs).union(extra).map { ($0, SubscriptionMode.quote) }))
+            owner: Self.demandOwner(strategyID),
+            Dictionary(uniqueKeysWithValues: Set(instrumentIDs).union(extra).map { ($0, SubscriptionMode.quote) }))
         logger.info("strategy started", metadata: ["strategy_id": "\(strategyID)", "run_id": "\(launch.runID)", "mode": "\(launch.mode)"])
     }
 
@@ -155,7 +156,8 @@ public final class StrategyHost: MarketDataListener, Sendable {
         }
         for (runner, symbol, tick) in targets {
             runner.mailbox.post(
-                StrategyTick(symbol: symbol, lastPrice: tick.lastPrice, bid: tick.bid, ask: tick.ask, volume: tick.volume, timeNanos: tick.timestampNanos))
+                StrategyTick(
+                    symbol: symbol, lastPrice: tick.lastPrice, bid: tick.bid, ask: tick.ask, volume: tick.volume, timeNanos: tick.timestampNanos))
         }
     }
 
@@ -164,7 +166,9 @@ public final class StrategyHost: MarketDataListener, Sendable {
             guard !map.isEmpty else { return [] }
             var found: [(StrategyRunner, StrategySymbol, Bar)] = []
             for bar in bars {
-                for entry in map[bar.instrumentID] ?? [] where bar.timeframe == entry.runner.timeframe { found.append((entry.runner, entry.symbol, bar)) }
+                for entry in map[bar.instrumentID] ?? [] where bar.timeframe == entry.runner.timeframe {
+                    found.append((entry.runner, entry.symbol, bar))
+                }
             }
             return found
         }
