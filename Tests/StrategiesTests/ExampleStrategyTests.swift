@@ -9,8 +9,7 @@ import Testing
 /// session of bars, the same way twice. (The end-to-end suite replays tick files through them live
 /// and in the backtester.)
 @Suite struct ExampleStrategyTests {
-    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("strategies")
+    static let folder = StrategyFixtures.examplesFolder
 
     static func source(_ name: String) throws -> String {
         try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import Core
+import Foundation
 import LuaBridge
 import MarketData
 import Strategies
@@ -39,23 +40,10 @@ enum StrategyFixtures {
         return bars
     }
 
-    static let emaCross = """
-        strategy = {
-          name = "EMA crossover",
-          symbols = { "NSE:SBIN" },
-          timeframe = "1m",
-          params = { fast = { default = 9, min = 2, max = 50 }, slow = { default = 21, min = 5, max = 200 }, qty = 10 },
-        }
-        function on_bar(ctx, bar)
-          local fast, fast_prev = ctx.ema(bar.symbol, ctx.params.fast)
-          local slow, slow_prev = ctx.ema(bar.symbol, ctx.params.slow)
-          if not slow_prev then return end
-          local position = ctx.position(bar.symbol).quantity
-          if ctx.crossover(fast, fast_prev, slow, slow_prev) and position <= 0 then
-            ctx.buy(bar.symbol, ctx.params.qty - position, { tag = "long" })
-          elseif ctx.crossunder(fast, fast_prev, slow, slow_prev) and position >= 0 then
-            ctx.sell(bar.symbol, ctx.params.qty + position, { tag = "short" })
-          end
-        end
-        """
+    /// The example EMA crossover (strategies/ema_crossover.lua): symbols NSE:SBIN, 1m, fast 9, slow
+    /// 21, qty 10, reversing between +qty and -qty.
+    static let emaCross: String = (try? String(contentsOf: examplesFolder.appendingPathComponent("ema_crossover.lua"), encoding: .utf8)) ?? ""
+
+    static let examplesFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("strategies")
 }

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 public import Core
-import Cryptography
 import GRDB
 
 /// A saved backtest: what ran and what it made (`backtest_runs`). Saved once, never changed.
@@ -35,7 +34,8 @@ public struct BacktestRunRecord: Sendable, Equatable {
     /// nil when nothing lost (the ratio would be infinite).
     public var profitFactor: Double?
     public var sharpe: Double?
-    /// Fingerprint of the trades; see ``BacktestTradeRecord/digest(_:)``.
+    /// SHA-256 of the trade list in the backtester's canonical text (`TradeListDigest` in the
+    /// Strategies module): equal for two runs that traded alike.
     public var tradesSHA256: String
     /// Shared by the runs of one parameter sweep.
     public var sweepID: String?
@@ -146,20 +146,6 @@ public struct BacktestTradeRecord: Sendable, Equatable {
         self.positionAfter = positionAfter
         self.realizedPnL = realizedPnL
         self.tag = tag
-    }
-
-    /// A fingerprint of trades for `trades_sha256`: lowercase hex SHA-256 of one line per trade,
-    /// `seq|traded_at|exchange|symbol|action|quantity|price|position_after|realized_pnl|tag\n`,
-    /// with numbers in Swift's shortest round-trip form. Two runs that traded alike (same fills at
-    /// the same prices, bit for bit) have the same fingerprint, whatever machine ran them.
-    public static func digest(_ trades: [BacktestTradeRecord]) -> String {
-        var text = ""
-        text.reserveCapacity(trades.count * 96)
-        for trade in trades {
-            text += "\(trade.seq)|\(trade.tradedAt)|\(trade.exchange)|\(trade.symbol)|\(trade.action.rawValue)|\(trade.quantity)|"
-            text += "\(trade.price)|\(trade.positionAfter)|\(trade.realizedPnL)|\(trade.tag)\n"
-        }
-        return Digest.sha256(Array(text.utf8)).hexString
     }
 
     /// The columns ``init(row:)`` reads, by position: a backtest has up to hundreds of thousands of

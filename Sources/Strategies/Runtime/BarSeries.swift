@@ -35,26 +35,14 @@ public final class BarSeries {
     public func append(_ bar: Bar) {
         if let last = times.last, bar.start <= last { return }
         if count >= capacity { dropOldest(count - capacity + max(1, capacity / 10)) }
-        times.append(bar.start)
-        open.append(bar.open)
-        high.append(bar.high)
-        low.append(bar.low)
-        close.append(bar.close)
-        volume.append(Double(bar.volume))
+        store(bar)
         visibleCount = count
         generation &+= 1
     }
 
     /// Stores bars without showing them (a backtest's whole input), after any shown ones.
     public func preload(_ bars: [Bar]) {
-        for bar in bars where times.last.map({ bar.start > $0 }) ?? true {
-            times.append(bar.start)
-            open.append(bar.open)
-            high.append(bar.high)
-            low.append(bar.low)
-            close.append(bar.close)
-            volume.append(Double(bar.volume))
-        }
+        for bar in bars where times.last.map({ bar.start > $0 }) ?? true { store(bar) }
         generation &+= 1
     }
 
@@ -66,6 +54,15 @@ public final class BarSeries {
     /// The last `n` visible bars, oldest first.
     public func lastBars(_ n: Int) -> Range<Int> {
         max(0, visibleCount - max(0, n))..<visibleCount
+    }
+
+    private func store(_ bar: Bar) {
+        times.append(bar.start)
+        open.append(bar.open)
+        high.append(bar.high)
+        low.append(bar.low)
+        close.append(bar.close)
+        volume.append(Double(bar.volume))
     }
 
     private func dropOldest(_ n: Int) {
