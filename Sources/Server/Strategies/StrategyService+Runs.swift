@@ -46,6 +46,7 @@ extension StrategyService {
             throw Self.refused(error)
         }
         let route: any OrderRoute
+        var mirrors: [any OrderRoute] = []
         let accountID: Int64?
         do {
             switch mode {
@@ -57,6 +58,7 @@ extension StrategyService {
                 accountID = sandbox
             case .live:
                 route = try await routing.route(userID: userID, accountName: declaration.accounts.first)
+                for name in declaration.accounts.dropFirst() { mirrors.append(try await routing.route(userID: userID, accountName: name)) }
                 accountID = nil
             }
         } catch let rejection as OrderRejection {
@@ -73,7 +75,7 @@ extension StrategyService {
         }
         let launch = StrategyLaunch(
             strategyID: strategyID, runID: run.id, userID: userID, mode: mode.rawValue, source: source, chunkName: chunkName, parameters: parameters,
-            stateJSON: record.stateJSON, route: route, history: try await history(declaration))
+            stateJSON: record.stateJSON, route: route, mirrorRoutes: mirrors, history: try await history(declaration))
         do {
             try await host.start(launch)
         } catch let error as StrategyScriptError {

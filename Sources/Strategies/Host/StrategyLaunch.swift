@@ -16,13 +16,18 @@ public struct StrategyLaunch: Sendable {
     public var parameters: [String: LuaValue]
     public var stateJSON: String
     public var route: any OrderRoute
+    /// Accounts every new order is copied to after the route places it (a live run of a strategy
+    /// that lists several `accounts`). Their fills do not enter the strategy's book.
+    public var mirrorRoutes: [any OrderRoute]
     public var history: [StrategySymbol: [Bar]]
     public var budget: LuaBudget
 
     public init(
         strategyID: Int64, runID: Int64, userID: Int64, mode: String, source: String, chunkName: String, parameters: [String: LuaValue],
-        stateJSON: String, route: any OrderRoute, history: [StrategySymbol: [Bar]] = [:], budget: LuaBudget = LuaBudget(time: .milliseconds(500))
+        stateJSON: String, route: any OrderRoute, mirrorRoutes: [any OrderRoute] = [], history: [StrategySymbol: [Bar]] = [:],
+        budget: LuaBudget = LuaBudget(time: .milliseconds(500))
     ) {
+        self.mirrorRoutes = mirrorRoutes
         self.strategyID = strategyID
         self.runID = runID
         self.userID = userID

@@ -29,6 +29,7 @@ actor StrategyRunner {
     private var refs: [String: Int64] = [:]
     private var told: [String: (status: String, filled: Int64, value: Double)] = [:]
     private var unmatched: [OrderUpdate] = []
+    private var mirrorOrderIDs: Set<String> = []
     private var lastStateSave: Int64 = 0
     private var savedState = ""
 
@@ -172,6 +173,7 @@ actor StrategyRunner {
             do {
                 let routed = try await launch.route.place(attributed, userID: launch.userID, source: "strategy")
                 refs[routed.order.orderID] = request.ref
+                await mirror(attributed)
                 if !symbols.contains(request.symbol), tradedSymbols.insert(request.symbol).inserted { onTradedSymbol(request.symbol) }
                 if deliver { try tell(routed.order.orderID, ref: request.ref, request: request, order: routed.order) }
                 try retryUnmatched()
@@ -213,8 +215,24 @@ actor StrategyRunner {
         }
     }
 
+    /// Copies a placed order to the mirror accounts; a refusal there is logged, never fatal, and
+    /// the copies' later updates are not the strategy's (its book follows the primary account).
+    private func mirror(_ ticket: OrderTicket) async {
+        for route in launch.mirrorRoutes {
+            let account = route.accountName ?? "sandbox"
+            do {
+                let copy = try await route.place(ticket, userID: launch.userID, source: "strategy")
+                mirrorOrderIDs.insert(copy.order.orderID)
+                instance.note(.info, "mirrored to \(account): order \(copy.order.orderID) \(copy.order.status.rawValue)")
+            } catch {
+                instance.note(.warn, "mirror to \(account) refused: \(error)")
+            }
+        }
+    }
+
     /// An order update from the change feed (fills of resting orders, changes made elsewhere).
     private func apply(_ update: OrderUpdate) throws {
+        guard !mirrorOrderIDs.contains(update.orderID) else { return }
         guard let ref = refs[update.orderID], let request = instance.request(ref: ref) else {
             if unmatched.count < 1_000 { unmatched.append(update) }
             return
