@@ -133,8 +133,13 @@ public final class StrategyInstance {
 
     /// Checks a file without running it against anything: syntax, top level, declaration.
     /// - Throws: ``StrategyScriptError``.
-    public static func check(source: String, chunkName: String, desk: any StrategyDesk) throws -> StrategyDeclaration {
-        try StrategyInstance(source: source, chunkName: chunkName, desk: desk).declaration
+    /// The file's top level runs under `budget` (a check answers an HTTP request, and a file's top
+    /// level only declares things, so it should take microseconds).
+    public static func check(
+        source: String, chunkName: String, desk: any StrategyDesk, budget: LuaBudget = LuaBudget(time: .milliseconds(100))
+    ) throws -> StrategyDeclaration {
+        let configuration = Configuration(vm: LuaVM.Configuration(memoryLimitBytes: 16 << 20, budget: budget))
+        return try StrategyInstance(source: source, chunkName: chunkName, desk: desk, configuration: configuration).declaration
     }
 
     // MARK: Outboxes
