@@ -1,6 +1,8 @@
 // The "API keys" panel: sign in with a RealAlgo username and password, then list, create and
-// revoke your own API keys. The session lives in an HttpOnly cookie no script can read; every
-// call sends the session's CSRF token (kept in this module only) in X-CSRF-Token.
+// revoke your own API keys. The session itself (cookie, CSRF token, calls) is session.js's, shared
+// with the other panels that act for the signed-in user.
+import { RequestError, call, signedIn, signedOut, onSessionChange } from './session.js';
+
 const timeFormat = new Intl.DateTimeFormat('en-IN', {
   timeZone: 'Asia/Kolkata', day: '2-digit', month: 'short', year: 'numeric',
   hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
@@ -9,60 +11,23 @@ const timeFormat = new Intl.DateTimeFormat('en-IN', {
 // How long a "Revoke" button waits for its confirming second click.
 const CONFIRM_MS = 5000;
 
-// An answer the server refused; `status` tells a dead session (401) from the rest.
-class RequestError extends Error {
-  constructor(status, message) {
-    super(message);
-    this.status = status;
-  }
-}
-
 const when = (iso) => (iso ? timeFormat.format(new Date(iso)) : 'never');
 
 export function mountAPIKeys(panel) {
   const $ = (name) => panel.querySelector(`#keys-${name}`);
-  let csrfToken = null;
-
-  async function call(method, path, body) {
-    const headers = { Accept: 'application/json' };
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
-    if (csrfToken) headers['X-CSRF-Token'] = csrfToken;
-    const response = await fetch(`/api/v1/${path}`, {
-      method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin', cache: 'no-store',
-    });
-    let answer = null;
-    try {
-      answer = await response.json();
-    } catch {
-      // A proxy's HTML error page: reported by status below.
-    }
-    if (!response.ok || answer?.status !== 'success') {
-      throw new RequestError(response.status, describe(answer?.message) ?? `HTTP ${response.status}`);
-    }
-    return answer;
-  }
-
-  // Field errors arrive as {"field": ["problem"]}; everything else as a sentence.
-  function describe(message) {
-    if (message === undefined || message === null) return null;
-    if (typeof message === 'string') return message;
-    return Object.entries(message).map(([field, problems]) => `${field}: ${[].concat(problems).join(' ')}`).join('; ');
-  }
 
   function say(text, kind = 'info') {
     $('message').textContent = text;
     $('message').dataset.kind = kind;
   }
 
-  function showSignedIn(session) {
-    csrfToken = session.csrf_token;
-    $('user').textContent = session.username;
+  function showSignedIn(user) {
+    $('user').textContent = user.username;
     $('login').hidden = true;
     $('account').hidden = false;
   }
 
   function showSignedOut(message = '') {
-    csrfToken = null;
     hideNewKey();
     $('rows').replaceChildren();
     $('account').hidden = true;
@@ -70,13 +35,10 @@ export function mountAPIKeys(panel) {
     say(message, message ? 'error' : 'info');
   }
 
-  // Every failure lands here: a dead session goes back to the sign-in form.
+  // Every failure lands here. A dead session has already gone back to the sign-in form (session.js
+  // signs the page out, and the listener below shows why).
   function fail(error) {
-    if (error instanceof RequestError && error.status === 401 && csrfToken) {
-      showSignedOut('Your session has ended; sign in again.');
-    } else {
-      say(error.message, 'error');
-    }
+    if (!error.sessionEnded) say(error.message, 'error');
   }
 
   async function busy(button, work) {
@@ -162,8 +124,7 @@ export function mountAPIKeys(panel) {
       const { data } = await call('POST', 'session/login', { username: $('username').value.trim(), password: $('password').value });
       $('password').value = '';
       say('');
-      showSignedIn(data);
-      await refresh();
+      signedIn(data);
     });
   });
 
@@ -172,7 +133,7 @@ export function mountAPIKeys(panel) {
       try {
         await call('POST', 'session/logout', {});
       } finally {
-        showSignedOut();
+        signedOut();
       }
     });
   });
@@ -201,12 +162,20 @@ export function mountAPIKeys(panel) {
 
   $('new-done').addEventListener('click', hideNewKey);
 
+  onSessionChange(({ user, reason }) => {
+    if (user) {
+      showSignedIn(user);
+      refresh().catch(fail);
+    } else {
+      showSignedOut(reason);
+    }
+  });
+
   // Already signed in (a reload): the cookie is still there, but the CSRF token must be fetched.
   (async () => {
     try {
       const { data } = await call('GET', 'session');
-      showSignedIn(data);
-      await refresh();
+      signedIn(data);
     } catch (error) {
       if (!(error instanceof RequestError && error.status === 401)) fail(error);
     }

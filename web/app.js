@@ -1,8 +1,9 @@
 // RealAlgo browser app: the server's health, a live price over the market-data WebSocket, and
-// the signed-in user's API keys.
+// the signed-in user's API keys and Lua strategies.
 // Plain ES modules, no dependencies, no build step.
 import { mountAPIKeys } from './api-keys.js';
 import { mountLivePrice } from './live-price.js';
+import { mountStrategies } from './strategies.js';
 
 const field = (id) => document.getElementById(id);
 
@@ -26,4 +27,6 @@ refreshHealth();
 setInterval(refreshHealth, 5000);
 
 mountLivePrice(document.getElementById('live'));
+// Before the keys panel, which restores the session: the strategies panel must hear it.
+mountStrategies(document.getElementById('strategies'));
 mountAPIKeys(document.getElementById('keys'));

@@ -133,7 +133,8 @@ public func buildApplication(
             let strategies = StrategyService(
                 store: store, hub: hub, routing: brokerService.routing, alwaysOpen: configuration.alwaysOpen,
                 strategiesDirectory: configuration.strategiesDirectory, logger: logger)
-            StrategyController(authenticator: authenticator, service: strategies, store: store, maxBodyBytes: bodyLimit).register(on: api)
+            StrategyController(authenticator: authenticator, sessions: sessions, service: strategies, store: store, maxBodyBytes: bodyLimit)
+                .register(on: api)
             // After the broker: stopped first, so a stopping strategy's exits still reach it.
             services.append(strategies)
         }

@@ -6,7 +6,7 @@ import Schema
 
 /// API-key management for the caller's own keys (RealAlgo's own endpoints):
 /// `POST /api/v1/apikey/create`, `apikey/list` and `apikey/revoke`, authenticated by one of the
-/// user's keys or by a browser session (see ``KeyManager``).
+/// user's keys or by a browser session (see ``APICaller``).
 struct APIKeyController: Sendable {
     let keys: APIKeyAuthenticator
     let sessions: SessionAuthenticator
@@ -63,9 +63,9 @@ struct APIKeyController: Sendable {
 
     /// Reads the body, resolves the caller, then refuses undeclared fields (after authentication,
     /// as every other endpoint does, so an unauthenticated caller learns nothing about the schema).
-    private func read(_ request: Request, allowed: Set<String>) async throws -> (APIRequestBody, KeyManager) {
+    private func read(_ request: Request, allowed: Set<String>) async throws -> (APIRequestBody, APICaller) {
         let body = try await APIRequestBody.read(request, limit: maxBodyBytes)
-        let caller = try await KeyManager.resolve(body: body, request: request, keys: keys, sessions: sessions)
+        let caller = try await APICaller.resolve(body: body, request: request, keys: keys, sessions: sessions)
         try body.rejectUnknownFields(allowed: allowed)
         return (body, caller)
     }

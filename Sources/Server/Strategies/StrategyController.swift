@@ -10,10 +10,12 @@ import Strategies
 /// The strategy endpoints: the official client's `strategy/list|status|start|stop|close_all|
 /// close_leg|runs|orders|events`, and RealAlgo's own for writing Lua strategies
 /// (`strategy/create|update|check|live|logs|versions|reload`). Every route is a POST with the
-/// `apikey` and the strategy id in the body, as the client sends them; a strategy of another user
-/// answers 404, as one that does not exist.
+/// `apikey` and the strategy id in the body, as the client sends them (or, from the browser app, the
+/// session cookie and its CSRF token: see ``APICaller``); a strategy of another user answers 404, as
+/// one that does not exist.
 struct StrategyController: Sendable {
     let authenticator: APIKeyAuthenticator
+    let sessions: SessionAuthenticator
     let service: StrategyService
     let store: Store
     let maxBodyBytes: Int
@@ -99,9 +101,9 @@ struct StrategyController: Sendable {
         registerAuthoring(on: routes)
     }
 
-    func read(_ request: Request, limit: Int? = nil) async throws -> (APIRequestBody, Principal) {
+    func read(_ request: Request, limit: Int? = nil) async throws -> (APIRequestBody, APICaller) {
         let body = try await APIRequestBody.read(request, limit: limit ?? maxBodyBytes)
-        return (body, try await authenticator.authenticate(try body.apiKey()))
+        return (body, try await APICaller.resolve(body: body, request: request, keys: authenticator, sessions: sessions))
     }
 
     func strategyID(_ body: APIRequestBody) throws -> Int64 {
@@ -112,7 +114,7 @@ struct StrategyController: Sendable {
     }
 
     /// The strategy the body names, if the caller owns it (404 otherwise, as for one that does not exist).
-    func owned(_ body: APIRequestBody, _ principal: Principal) async throws -> StrategyRecord {
+    func owned(_ body: APIRequestBody, _ principal: APICaller) async throws -> StrategyRecord {
         let id = try strategyID(body)
         guard let record = try await store.strategies.strategy(id: id, userID: principal.userID) else { throw StrategyService.notFound(id) }
         return record

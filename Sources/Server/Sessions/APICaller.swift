@@ -2,9 +2,10 @@
 import Hummingbird
 import Schema
 
-/// Who is managing API keys in a request: the owner of the body's `apikey` (a program), or the
-/// user signed in to the browser app (a person).
-struct KeyManager: Sendable {
+/// Who is calling one of RealAlgo's own endpoints that a person may also use from the browser
+/// app (API keys, strategies): the owner of the body's `apikey` (a program), or the user signed
+/// in to the browser app (a person).
+struct APICaller: Sendable {
     let userID: Int64
     let username: String
     /// `api` for a key, `web` for a browser session: what the audit log records.
@@ -17,13 +18,13 @@ struct KeyManager: Sendable {
     ///   OpenAlgo's 400 for a missing `apikey` when there is no session cookie either.
     static func resolve(
         body: APIRequestBody, request: Request, keys: APIKeyAuthenticator, sessions: SessionAuthenticator
-    ) async throws -> KeyManager {
+    ) async throws -> APICaller {
         if body.fields["apikey"] != nil {
             let principal = try await keys.authenticate(try body.apiKey())
-            return KeyManager(userID: principal.userID, username: principal.username, actor: .api)
+            return APICaller(userID: principal.userID, username: principal.username, actor: .api)
         }
         if let (principal, _) = try await sessions.session(of: request, requireCSRF: true) {
-            return KeyManager(userID: principal.userID, username: principal.username, actor: .web)
+            return APICaller(userID: principal.userID, username: principal.username, actor: .web)
         }
         _ = try body.apiKey()  // throws the usual "Missing data for required field."
         throw APIError.invalidAPIKey
