@@ -119,8 +119,13 @@ actor StrategyRunner {
     /// close positions, then save the state.
     private func finish(reason: String, flatten: Bool) async throws -> StrategyRunEnd {
         try instance.stop(reason: reason)
-        if flatten { try instance.closeAll(tag: "stop") }
+        // `on_stop`'s own orders go first, so the close below sees the positions they leave (a
+        // script that sells its position itself must not be sold again by the close).
         try await performOutputs()
+        if flatten {
+            try instance.closeAll(tag: "stop")
+            try await performOutputs()
+        }
         try await saveState()
         return StrategyRunEnd(status: "stopped", reason: reason)
     }
@@ -132,6 +137,10 @@ actor StrategyRunner {
         logger.warning("strategy stopped by an error", metadata: ["strategy_id": "\(strategyID)", "error": "\(message)"])
         try? await recorder.appendLogs(
             strategyID: strategyID, runID: runID, [StrategyLogLine(level: .error, message: message, line: error.line, timeNanos: desk.nowNanos)])
+        // The failed call's orders were never sent, and its book would not learn of their fills
+        // (no more Lua once failed), so closing would miss them: they are dropped, not performed.
+        let unsent = instance.drainIntents().count
+        if unsent > 0 { instance.note(.warn, "\(unsent) order request(s) of the failed call not sent") }
         do {
             try instance.closeAll(tag: "stop: error")
             try await performOutputs(afterFailure: true)
