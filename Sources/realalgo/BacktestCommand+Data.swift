@@ -76,32 +76,53 @@ extension BacktestCommand {
         return Input(data: .bars(bars), label: "hub", symbols: chosen, timeframe: frame, fromSeconds: start.nanos / 1_000_000_000, toSeconds: end)
     }
 
-    /// A replay tick file: bars are built from the ticks by the live hub's aggregator.
+    /// A replay tick file: bars are built from the ticks by the live hub's aggregator and closed as
+    /// its replay clock closes them: when the clock reaches a tick's second, every instrument's bars
+    /// that have ended close, before that tick is published (``ReplayFeed``).
     private func ticks(from path: String, frame: Timeframe, instruments: InstrumentDirectory, calendar: TradingCalendar) throws -> Input {
         let csv: ReplayCSV
         do { csv = try ReplayCSV.read(path: path, directory: instruments, calendar: calendar) } catch { throw ValidationError("\(error)") }
         var anchors = SessionAnchors(calendar: calendar, alwaysOpen: alwaysOpen)
-        var aggregators: [Int64: BarAggregator] = [:]
+        var aggregators: [Int64: (symbol: StrategySymbol, aggregator: BarAggregator)] = [:]
+        var clockSeconds = Int64.min
         var ticks: [StrategyTick] = []
-        var closed: [[Bar]] = []
+        var due: [[Backtester.ClosedBar]] = []
         ticks.reserveCapacity(csv.ticks.count)
+        due.reserveCapacity(csv.ticks.count)
         for tick in csv.ticks {
             guard let instrument = instruments.instrument(id: tick.instrumentID) else { continue }
             let symbol = StrategySymbol(exchange: instrument.exchange.rawValue, symbol: instrument.symbol)
             ticks.append(
                 StrategyTick(
                     symbol: symbol, lastPrice: tick.lastPrice, bid: tick.bid, ask: tick.ask, volume: tick.volume, timeNanos: tick.timestampNanos))
-            var aggregator = aggregators[tick.instrumentID] ?? BarAggregator(timeframes: [frame])
-            let bars =
-                anchors.anchor(exchange: instrument.exchange.calendarExchange, epochSeconds: tick.timestampSeconds).map {
-                    aggregator.add(tick, anchor: $0)
-                } ?? []
-            aggregators[tick.instrumentID] = aggregator
-            closed.append(bars)
+            var closed: [Backtester.ClosedBar] = []
+            if tick.timestampSeconds > clockSeconds {
+                clockSeconds = tick.timestampSeconds
+                for id in Array(aggregators.keys) {
+                    guard let end = aggregators[id]?.aggregator.openBarEnd(frame), end <= clockSeconds, let owner = aggregators[id]?.symbol else {
+                        continue
+                    }
+                    for bar in aggregators[id]?.aggregator.closeBars(endingAtOrBefore: clockSeconds) ?? [] {
+                        closed.append(Backtester.ClosedBar(symbol: owner, bar: bar, endSeconds: end))
+                    }
+                }
+            }
+            if aggregators[tick.instrumentID] == nil { aggregators[tick.instrumentID] = (symbol, BarAggregator(timeframes: [frame])) }
+            if let anchor = anchors.anchor(exchange: instrument.exchange.calendarExchange, epochSeconds: tick.timestampSeconds) {
+                // The bars due were closed above: a tick in time order closes nothing more here.
+                let end = aggregators[tick.instrumentID]?.aggregator.openBarEnd(frame)
+                for bar in aggregators[tick.instrumentID]?.aggregator.add(tick, anchor: anchor) ?? [] {
+                    closed.append(Backtester.ClosedBar(symbol: symbol, bar: bar, endSeconds: end))
+                }
+            }
+            // In the order they ended, equal ends in symbol order (not the dictionary's, which
+            // changes from run to run).
+            closed.sort { ($0.endSeconds, $0.symbol.key) < ($1.endSeconds, $1.symbol.key) }
+            due.append(closed)
         }
         let symbols = Array(Set(ticks.map(\.symbol))).sorted { $0.key < $1.key }
         return Input(
-            data: .ticks(ticks, closedBars: closed), label: path, symbols: symbols, timeframe: frame,
+            data: .ticks(ticks, barsDue: due), label: path, symbols: symbols, timeframe: frame,
             fromSeconds: ticks.first.map { $0.timeNanos / 1_000_000_000 }, toSeconds: ticks.last.map { $0.timeNanos / 1_000_000_000 })
     }
 

@@ -102,6 +102,13 @@ struct BacktestCommand: AsyncParsableCommand {
         var grid = try Self.values(sweeps, single: false)
         for (name, value) in overrides where grid[name] == nil { grid[name] = [value] }
         let combinations = try BacktestSweep.grid(grid)
+        // A value out of spec or a param the file does not declare is a mistake in the command,
+        // not a result: refuse it before anything runs, as a single run does.
+        for combination in combinations {
+            do { _ = try declaration.resolveParameters(combination) } catch let error as StrategyScriptError {
+                throw ValidationError("\(file): \(error)")
+            }
+        }
         let sweepID = "sweep-\(Int64(Date().timeIntervalSince1970 * 1000))"
         let results = BacktestSweep.run(
             session, data: input.data, combinations: combinations, parallelism: ProcessInfo.processInfo.activeProcessorCount)

@@ -7,6 +7,8 @@ import MarketData
 /// optionally `volume`, `symbol` and `exchange`, in any order. Timestamps are a bar's start, in
 /// epoch seconds or milliseconds or ISO-8601 (IST when no offset). Rows of one symbol must move
 /// forward in time. Written for speed: a million rows read in well under a second.
+///
+/// A bad row is named as the replay CSV names it: `bars.csv: line 7, column 5 (close): …`.
 public enum BacktestBarsCSV {
     /// The bars of each symbol in the file, in time order.
     /// - Parameters:
@@ -41,27 +43,27 @@ public enum BacktestBarsCSV {
             let lineNumber = index + 1
             let parts = fields(line)
             func text(_ column: Int) -> Substring { column < parts.count ? Substring(decoding: parts[column], as: UTF8.self) : "" }
-            func price(_ column: Int, _ label: String) throws -> Double {
+            func at(_ column: Int) -> String { "\(name): line \(lineNumber), column \(column + 1) (\(header[column]))" }
+            func price(_ column: Int) throws -> Double {
                 guard let value = Double(text(column).trimmingCharacters(in: .whitespaces)), value.isFinite, value > 0 else {
-                    throw BacktestError("\(name): line \(lineNumber): \(label) must be a positive number (got \"\(text(column))\")")
+                    throw BacktestError("\(at(column)): must be a positive number (got \"\(text(column))\")")
                 }
                 return value
             }
             guard let stamp = ReplayTimestamp.parse(text(time).trimmingCharacters(in: .whitespaces)) else {
-                throw BacktestError("\(name): line \(lineNumber): timestamp must be \(ReplayTimestamp.expectedForms) (got \"\(text(time))\")")
+                throw BacktestError("\(at(time)): must be \(ReplayTimestamp.expectedForms) (got \"\(text(time))\")")
             }
-            let o = try price(open, "open")
-            let h = try price(high, "high")
-            let l = try price(low, "low")
-            let c = try price(close, "close")
-            guard h >= max(o, c, l), l <= min(o, c) else {
-                throw BacktestError("\(name): line \(lineNumber): high must be the highest and low the lowest of open, high, low, close")
-            }
+            let o = try price(open)
+            let h = try price(high)
+            let l = try price(low)
+            let c = try price(close)
+            guard h >= max(o, c, l) else { throw BacktestError("\(at(high)): must be the highest of open, high, low, close (got \(h))") }
+            guard l <= min(o, c) else { throw BacktestError("\(at(low)): must be the lowest of open, high, low, close (got \(l))") }
             var v: Int64 = 0
             if let volume {
                 let field = text(volume).trimmingCharacters(in: .whitespaces)
                 guard field.isEmpty || Double(field).map({ $0 >= 0 && $0.isFinite }) == true else {
-                    throw BacktestError("\(name): line \(lineNumber): volume must be 0 or more (got \"\(field)\")")
+                    throw BacktestError("\(at(volume)): must be 0 or more (got \"\(field)\")")
                 }
                 v = Int64(Double(field) ?? 0)
             }
@@ -75,7 +77,7 @@ public enum BacktestBarsCSV {
                 } else {
                     guard let parsed = StrategySymbol(text: raw, defaultExchange: exchange.isEmpty ? defaultSymbol?.exchange ?? "NSE" : exchange)
                     else {
-                        throw BacktestError("\(name): line \(lineNumber): symbol is empty")
+                        throw BacktestError("\(at(symbolColumn)): the symbol is empty")
                     }
                     symbolCache[key] = parsed
                     symbol = parsed
@@ -84,7 +86,7 @@ public enum BacktestBarsCSV {
             guard let symbol else { continue }
             let seconds = stamp.nanos / 1_000_000_000
             if let last = rows[symbol]?.last, seconds <= last.0 {
-                throw BacktestError("\(name): line \(lineNumber): \(symbol) goes back in time (bars of one symbol must move forward)")
+                throw BacktestError("\(at(time)): \(symbol) goes back in time (bars of one symbol must move forward)")
             }
             rows[symbol, default: []].append((seconds, o, h, l, c, v))
         }

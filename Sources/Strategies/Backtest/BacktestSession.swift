@@ -31,8 +31,9 @@ public struct BacktestSession: Sendable {
     /// The data a run plays.
     public enum Data: Sendable {
         case bars([StrategySymbol: [Bar]])
-        /// Ticks in time order, with the bars each one closes (the live hub's aggregator).
-        case ticks([StrategyTick], closedBars: [[Bar]])
+        /// Ticks in time order, with the bars that end before each one (the live hub's aggregator,
+        /// closed by its clock; see ``Backtester/run(ticks:barsDue:parameters:)``).
+        case ticks([StrategyTick], barsDue: [[Backtester.ClosedBar]])
     }
 
     /// A finished run.
@@ -99,15 +100,9 @@ public struct BacktestSession: Sendable {
                 barCount = bars.values.reduce(0) { $0 + $1.count }
                 if let first = bars.values.first(where: { !$0.isEmpty })?.first { timeframe = first.timeframe }
                 stopReason = try backtester.run(bars: bars, parameters: parameters)
-            case .ticks(let ticks, let closed):
+            case .ticks(let ticks, let due):
                 tickCount = ticks.count
-                var index = 0
-                stopReason = try backtester.run(
-                    ticks: ticks,
-                    closedBars: { _ in
-                        defer { index += 1 }
-                        return index < closed.count ? closed[index] : []
-                    }, parameters: parameters)
+                stopReason = try backtester.run(ticks: ticks, barsDue: due, parameters: parameters)
             }
         } catch let error as StrategyScriptError where error.kind == .callback || error.kind == .limit {
             failure = error

@@ -9,12 +9,33 @@ public import LuaBridge
 /// step is deterministic — no wall clock, no hash-order iteration, instruction (not time) budgets —
 /// so the same inputs give the same fills, byte for byte.
 ///
-/// Order of one step (a bar of one symbol, or a tick):
-/// 1. the clock moves to the bar's end (or the tick's time) and the symbol's quote to its close (or
-///    the tick); 2. resting orders of the symbol are matched; 3. the bar (or tick) is delivered, and
-///    the declared exits and limits are checked; 4. the orders the calls issued are performed, and
-///    their updates and fills delivered (which may issue more, performed in turn).
+/// Order of one step over bars (a bar of one symbol):
+/// 1. the clock moves to the bar's end and the symbol's quote to its close; 2. resting orders of the
+///    symbol are matched; 3. the bar is delivered, and the declared exits and limits are checked;
+///    4. the orders the calls issued are performed, and their updates and fills delivered (which may
+///    issue more, performed in turn).
+///
+/// Over ticks, time passes between two ticks as it does live: before a tick, the bars that ended
+/// since the last one close at their end and the timers due before the tick fire at their time, on
+/// the prices of before the tick (the live hub's clock closes a bar at its end, not when the next
+/// tick comes, so a strategy's order on that bar fills at the market of that moment). Then the
+/// clock moves to the tick, the quote to its price, resting orders are matched and the tick is
+/// delivered, each followed by step 4.
 public final class Backtester {
+    /// A bar closed while ticks are replayed, with the symbol it is of and when it ended.
+    public struct ClosedBar: Sendable, Equatable {
+        public var symbol: StrategySymbol
+        public var bar: Bar
+        /// Epoch seconds: the bar's start plus its timeframe, or its session's close if earlier.
+        public var endSeconds: Int64
+
+        public init(symbol: StrategySymbol, bar: Bar, endSeconds: Int64? = nil) {
+            self.symbol = symbol
+            self.bar = bar
+            self.endSeconds = endSeconds ?? bar.start + Int64(bar.timeframe.seconds)
+        }
+    }
+
     public let instance: StrategyInstance
     public let desk: BacktestDesk
     var matcher = BacktestMatcher()
@@ -89,15 +110,21 @@ public final class Backtester {
     }
 
     /// Runs over ticks: bars of the strategy's timeframe are built from them as the live hub does.
-    /// - Parameter barsFor: Builds the bars a tick closes (the live hub's aggregator), per tick.
+    /// - Parameters:
+    ///   - ticks: Every symbol's ticks, in time order.
+    ///   - barsDue: For each tick, the bars that ended before it (built by the live hub's
+    ///     aggregator and closed by its clock reaching the tick's second), in the order they close.
+    ///   - parameters: Param overrides for the run.
+    /// - Returns: Why the run ended early, if it did (`ctx.stop`, a risk limit).
     @discardableResult
-    public func run(ticks: [StrategyTick], closedBars: (StrategyTick) -> [Bar], parameters: [String: LuaValue] = [:]) throws -> String? {
+    public func run(ticks: [StrategyTick], barsDue: [[ClosedBar]], parameters: [String: LuaValue] = [:]) throws -> String? {
         for tick in ticks { _ = desk.ensureInstrument(tick.symbol) }
         let declared = Set(instance.declaration.symbols)
         desk.nowNanos = ticks.first?.timeNanos ?? 0
         try instance.start(parameters: parameters, info: StrategyInstance.RunInfo(mode: "backtest"))
         try settle()
-        for tick in ticks {
+        for (index, tick) in ticks.enumerated() {
+            try pass(to: tick.timeNanos, closing: index < barsDue.count ? barsDue[index] : [], declared: declared)
             guard instance.stopRequest == nil else { break }
             desk.nowNanos = tick.timeNanos
             let previous = desk.quotes[tick.symbol]
@@ -108,15 +135,10 @@ public final class Backtester {
             try perform(matcher.match(tick.symbol, desk: desk))
             // As live: every tick moves its price, but the strategy hears only of the symbols it
             // declares (or of all, when it declares none).
-            let bars = closedBars(tick)
             guard declared.isEmpty || declared.contains(tick.symbol) else {
                 try settle()
                 afterStep?(desk.nowNanos)
                 continue
-            }
-            for bar in bars {
-                try instance.deliver(bar, of: tick.symbol)
-                try settle()
             }
             try instance.deliver(tick)
             try settle()
@@ -125,7 +147,35 @@ public final class Backtester {
         return try finish()
     }
 
-    /// Calls `on_stop` and closes what is still open at the last prices, as a live stop does.
+    /// Moves the clock up to (not onto) `nanos`: each bar closes at its end and each timer due
+    /// before `nanos` fires at its time, in time order (a bar before a timer due at the same time:
+    /// a closed bar fires due timers after `on_bar`, as live).
+    private func pass(to nanos: Int64, closing bars: [ClosedBar], declared: Set<StrategySymbol>) throws {
+        var next = 0
+        while instance.stopRequest == nil {
+            let barEnd = next < bars.count ? min(bars[next].endSeconds * 1_000_000_000, nanos) : nil
+            let timerDue = instance.nextTimerDueNanos.flatMap { $0 < nanos ? $0 : nil }
+            if let barEnd, barEnd <= timerDue ?? .max {
+                let closed = bars[next]
+                next += 1
+                desk.nowNanos = max(desk.nowNanos, barEnd)
+                guard declared.isEmpty || declared.contains(closed.symbol) else { continue }
+                try instance.deliver(closed.bar, of: closed.symbol)
+                try settle()
+            } else if let timerDue {
+                desk.nowNanos = max(desk.nowNanos, timerDue)
+                try instance.fireDueTimers()
+                try settle()
+                // A timer that did not move (no harness yet) must not hold the loop.
+                if let again = instance.nextTimerDueNanos, again <= timerDue { break }
+            } else {
+                break
+            }
+        }
+    }
+
+    /// Calls `on_stop`. Unlike a live stop, it closes nothing: what is still open stays in the
+    /// report, marked at the last prices.
     private func finish() throws -> String? {
         let reason = instance.stopRequest
         try instance.stop(reason: reason ?? "end of data")
