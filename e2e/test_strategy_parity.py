@@ -3,13 +3,13 @@ the backtester, on the same tick file: the product's promise, end to end.
 
 The tick file (e2e/strategy_ticks.py) is 40 minutes of NSE:SBIN from 09:15 IST, four ticks a
 minute at seconds 10, 25, 40 and 55, after one NSE:INFY tick at 09:05 that no strategy follows. The
-replay's clock starts at that tick, so at ×60 there are ten seconds of wall time to create and
+replay's clock starts at that tick, so at ×30 there are twenty seconds of wall time to create and
 start the strategies before SBIN's first tick, and eleven before its first bar closes: both
 strategies start from nothing, as the backtest does (no history to seed, no race with it).
 
-`serve --feed replay --replay-speed 60 --always-open` replays it at a minute of data a second. The
+`serve --feed replay --replay-speed 30 --always-open` replays it at a minute of data in two seconds. The
 hub closes each minute bar by its clock, at the minute, and the sandbox fills an order at the quote
-of that moment; the backtester must do the same. Fifteen seconds of data (250 ms of wall time)
+of that moment; the backtester must do the same. Fifteen seconds of data (500 ms of wall time)
 separate two ticks, so an order is filled before the next price arrives even on a busy machine.
 Two users, one strategy each, so each sandbox account holds one strategy's position. The
 comparison is made while both still run: stopping would add a closing order the backtest (which
@@ -26,7 +26,7 @@ import strategy_ticks
 from conftest import ROOT, create_user_with_key, http, run, start_server, wait_until
 
 DAY = datetime.date(2026, 11, 20)
-SPEED = 60
+SPEED = 30  # half a second between ticks: enough for an order's round trip on a loaded machine
 CASES = {
     # file name: params (small periods, so a 40-minute file has several signals)
     "ema_crossover": {"fast": 3, "slow": 8},
