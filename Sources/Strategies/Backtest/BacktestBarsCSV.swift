@@ -6,7 +6,7 @@ import MarketData
 /// Reads a bar file for the backtester: a header naming `timestamp,open,high,low,close` and
 /// optionally `volume`, `symbol` and `exchange`, in any order. Timestamps are a bar's start, in
 /// epoch seconds or milliseconds or ISO-8601 (IST when no offset). Rows of one symbol must move
-/// forward in time. Written for speed: a million rows read in well under a second.
+/// forward in time. Written for speed: a million rows read in about a second.
 ///
 /// A bad row is named as the replay CSV names it: `bars.csv: line 7, column 5 (close): …`.
 public enum BacktestBarsCSV {
@@ -42,15 +42,16 @@ public enum BacktestBarsCSV {
         for (index, line) in lines.enumerated().dropFirst() {
             let lineNumber = index + 1
             let parts = fields(line)
-            func text(_ column: Int) -> Substring { column < parts.count ? Substring(decoding: parts[column], as: UTF8.self) : "" }
+            // Fields are trimmed as bytes: Foundation's trimmingCharacters took most of the time.
+            func text(_ column: Int) -> String { column < parts.count ? String(decoding: trimmed(parts[column]), as: UTF8.self) : "" }
             func at(_ column: Int) -> String { "\(name): line \(lineNumber), column \(column + 1) (\(header[column]))" }
             func price(_ column: Int) throws -> Double {
-                guard let value = Double(text(column).trimmingCharacters(in: .whitespaces)), value.isFinite, value > 0 else {
+                guard let value = Double(text(column)), value.isFinite, value > 0 else {
                     throw BacktestError("\(at(column)): must be a positive number (got \"\(text(column))\")")
                 }
                 return value
             }
-            guard let stamp = ReplayTimestamp.parse(text(time).trimmingCharacters(in: .whitespaces)) else {
+            guard let stamp = ReplayTimestamp.parse(text(time)) else {
                 throw BacktestError("\(at(time)): must be \(ReplayTimestamp.expectedForms) (got \"\(text(time))\")")
             }
             let o = try price(open)
@@ -61,7 +62,7 @@ public enum BacktestBarsCSV {
             guard l <= min(o, c) else { throw BacktestError("\(at(low)): must be the lowest of open, high, low, close (got \(l))") }
             var v: Int64 = 0
             if let volume {
-                let field = text(volume).trimmingCharacters(in: .whitespaces)
+                let field = text(volume)
                 guard field.isEmpty || Double(field).map({ $0 >= 0 && $0.isFinite }) == true else {
                     throw BacktestError("\(at(volume)): must be 0 or more (got \"\(field)\")")
                 }
@@ -69,8 +70,8 @@ public enum BacktestBarsCSV {
             }
             var symbol = defaultSymbol
             if let symbolColumn {
-                let raw = String(text(symbolColumn)).trimmingCharacters(in: .whitespaces)
-                let exchange = exchangeColumn.map { String(text($0)).trimmingCharacters(in: .whitespaces) } ?? ""
+                let raw = text(symbolColumn)
+                let exchange = exchangeColumn.map { text($0) } ?? ""
                 let key = exchange + ":" + raw
                 if let cached = symbolCache[key] {
                     symbol = cached
@@ -95,6 +96,15 @@ public enum BacktestBarsCSV {
         return rows.mapValues { list in
             list.map { Bar(instrumentID: 0, timeframe: frame, start: $0.0, open: $0.1, high: $0.2, low: $0.3, close: $0.4, volume: $0.5) }
         }
+    }
+
+    /// `field` without leading and trailing spaces and tabs.
+    private static func trimmed(_ field: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        var start = field.startIndex
+        var end = field.endIndex
+        while start < end, field[start] == 32 || field[start] == 9 { start += 1 }
+        while end > start, field[end - 1] == 32 || field[end - 1] == 9 { end -= 1 }
+        return field[start..<end]
     }
 
     private static func fields(_ line: ArraySlice<UInt8>) -> [ArraySlice<UInt8>] {
