@@ -136,6 +136,8 @@ def test_a_strategy_is_written_checked_tuned_run_and_stopped_in_the_browser(brow
     wait(browser, visible("strategies-detail") + f" && {text('strategies-name')} === 'Browser buyer'", "the new strategy's details")
     assert browser.evaluate(visible("strategies-new")) is False
     [created] = server.api("strategy/list")["data"]
+    [version] = server.api("strategy/versions", strategy_id=created["id"])["data"]
+    assert version["origin"] == "web", version  # saved from the browser app, not through a key
     row = browser.evaluate(f"""[...document.querySelectorAll('#strategies-rows tr[data-id="{created['id']}"] > *')]
         .map((cell) => cell.textContent.trim())""")
     assert row == ["Browser buyer", "stopped", "–", "NSE:SBIN", "ticks", "–"], row

@@ -12,6 +12,9 @@ struct APIOperation: Sendable {
         case order
         /// `{"message": "Validation error", "errors": {"field": ["problem"]}}`.
         case options
+        /// The data shape for a bad field; a refused strategy source or param is
+        /// `{"message": "…", "error_kind": …, "field": …, "line": …}`.
+        case strategy
     }
 
     /// A GET endpoint's query or path parameter.
@@ -90,6 +93,7 @@ struct APIOperation: Sendable {
                 case .data: "DataFieldError"
                 case .order: "OrderFieldError"
                 case .options: "OptionsFieldError"
+                case .strategy: "StrategyFieldError"
                 }
             responses["400"] = OpenAPIComponents.responseRef(fieldErrorResponse)
             responses["403"] = OpenAPIComponents.responseRef("InvalidAPIKey")

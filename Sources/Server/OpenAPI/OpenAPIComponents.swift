@@ -21,7 +21,9 @@ enum OpenAPIComponents {
 
     static var json: JSONValue {
         .object([
-            "schemas": .object(errorSchemas.merging(OpenAPIComponents.answerSchemas, uniquingKeysWith: { first, _ in first })),
+            "schemas": .object(
+                errorSchemas.merging(answerSchemas, uniquingKeysWith: { first, _ in first }).merging(strategySchemas, uniquingKeysWith: { first, _ in first })
+            ),
             "responses": responses,
             "headers": .object([
                 "X-Request-Id": .object([
@@ -80,6 +82,11 @@ enum OpenAPIComponents {
             "A field problem in the options shape (a missing `apikey` in the data shape), or a body that is not a JSON object.",
             schema: JSONSchema.anyOf([JSONSchema.ref("ValidationError"), JSONSchema.ref("FieldError"), JSONSchema.ref("Error")]),
             example: #"{"errors":{"expiry_date":["Missing data for required field."]},"message":"Validation error","status":"error"}"#),
+        "StrategyFieldError": errorResponse(
+            "A missing, mistyped or unknown field (the message names it), a body that is not a JSON object, or a strategy source, "
+                + "param or start refused (`error_kind`, `field`, `line`).",
+            schema: JSONSchema.anyOf([JSONSchema.ref("FieldError"), JSONSchema.ref("StrategyRefusal"), JSONSchema.ref("Error")]),
+            example: #"{"error_kind":"declaration","field":"strategy.timeframe","message":"strategy.timeframe: on_bar needs a timeframe (\"1m\", \"5m\", …)","status":"error"}"#),
         "InvalidAPIKey": errorResponse(
             "An unknown or revoked key, or a disabled user's.", example: #"{"message":"Invalid openalgo apikey","status":"error"}"#),
         "BodyTooLarge": errorResponse(

@@ -16,7 +16,7 @@ public enum OpenAPIDocument {
     static let operations: [APIOperation] =
         coreOperations + keyOperations + marketDataOperations + feedStatusOperations + optionsOperations + orderOperations
         + exitBracketOperations + gttOperations
-        + accountOperations
+        + accountOperations + strategyOperations
 
     /// The document as a JSON value.
     public static let json: JSONValue = {
@@ -47,7 +47,7 @@ public enum OpenAPIDocument {
     }
 
     private static let tags = [
-        "Account", "API keys", "Session", "Symbols", "Market calendar", "Market data", "Options", "Orders", "GTT", "Accounts", "Feed status", "Meta",
+        "Account", "API keys", "Session", "Symbols", "Market calendar", "Market data", "Options", "Orders", "GTT", "Accounts", "Strategies", "Feed status", "Meta",
     ]
 
     private static let description = """

@@ -30,3 +30,8 @@ struct APICaller: Sendable {
         throw APIError.invalidAPIKey
     }
 }
+
+extension APICaller {
+    /// Where a strategy version this caller saves comes from: the browser app's editor or the API.
+    var sourceOrigin: StrategySourceOrigin { actor == .web ? .web : .api }
+}
