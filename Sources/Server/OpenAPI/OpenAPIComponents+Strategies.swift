@@ -35,9 +35,11 @@ extension OpenAPIComponents {
                 "params": JSONSchema.object([:], required: [], "The stored param values (what a start uses unless overridden)."),
                 "state": JSONSchema.object([:], required: [], "What the script keeps in `ctx.state`, as last saved."),
                 "is_active": JSONSchema.boolean(), "live_enabled": JSONSchema.boolean("Whether live runs are allowed (`strategy/live`)."),
-                "status": JSONSchema.string("`running` while a run is live; `errored` when the latest run failed.", enum: [
-                    "running", "errored", "stopped",
-                ]),
+                "status": JSONSchema.string(
+                    "`running` while a run is live; `errored` when the latest run failed.",
+                    enum: [
+                        "running", "errored", "stopped",
+                    ]),
                 "current_run_id": optional(integer), "source_version": optional(JSONSchema.integer("The version that runs.")),
                 "sha256": optional(JSONSchema.string("SHA-256 of that version's text, lowercase hex.")),
                 "created_at": time, "updated_at": time,

@@ -22,7 +22,8 @@ enum OpenAPIComponents {
     static var json: JSONValue {
         .object([
             "schemas": .object(
-                errorSchemas.merging(answerSchemas, uniquingKeysWith: { first, _ in first }).merging(strategySchemas, uniquingKeysWith: { first, _ in first })
+                errorSchemas.merging(answerSchemas, uniquingKeysWith: { first, _ in first }).merging(
+                    strategySchemas, uniquingKeysWith: { first, _ in first })
             ),
             "responses": responses,
             "headers": .object([
@@ -86,7 +87,9 @@ enum OpenAPIComponents {
             "A missing, mistyped or unknown field (the message names it), a body that is not a JSON object, or a strategy source, "
                 + "param or start refused (`error_kind`, `field`, `line`).",
             schema: JSONSchema.anyOf([JSONSchema.ref("FieldError"), JSONSchema.ref("StrategyRefusal"), JSONSchema.ref("Error")]),
-            example: #"{"error_kind":"declaration","field":"strategy.timeframe","message":"strategy.timeframe: on_bar needs a timeframe (\"1m\", \"5m\", …)","status":"error"}"#),
+            example:
+                #"{"error_kind":"declaration","field":"strategy.timeframe","message":"strategy.timeframe: on_bar needs a timeframe (\"1m\", \"5m\", …)","status":"error"}"#
+        ),
         "InvalidAPIKey": errorResponse(
             "An unknown or revoked key, or a disabled user's.", example: #"{"message":"Invalid openalgo apikey","status":"error"}"#),
         "BodyTooLarge": errorResponse(

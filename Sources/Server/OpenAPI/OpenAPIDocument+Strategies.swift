@@ -57,7 +57,9 @@ extension OpenAPIDocument {
                 + "2 MiB is accepted." + own,
             tag: "Strategies", module: .strategies, body: APIField.body(["source": source, "params": params], required: ["source"]),
             success: strategyAnswer, fieldErrors: .strategy,
-            otherErrors: [409: "The caller already has a strategy with the declared name: `You already have a strategy named 'X'; update it instead.`"]
+            otherErrors: [
+                409: "The caller already has a strategy with the declared name: `You already have a strategy named 'X'; update it instead.`"
+            ]
         ),
         APIOperation(
             endpoint: "strategy/check", summary: "Compile a source and read its declaration (RealAlgo)",
@@ -121,9 +123,12 @@ extension OpenAPIDocument {
             body: APIField.body(
                 [
                     "strategy_id": strategyID,
-                    "mode": JSONSchema.string("Exact: `sandbox` trades the caller's sandbox account, `live` the strategy's account.", enum: [
-                        "sandbox", "live",
-                    ], maxLength: 16).example("sandbox"),
+                    "mode": JSONSchema.string(
+                        "Exact: `sandbox` trades the caller's sandbox account, `live` the strategy's account.",
+                        enum: [
+                            "sandbox", "live",
+                        ], maxLength: 16
+                    ).example("sandbox"),
                     "params": params,
                 ], required: ["strategy_id", "mode"]),
             success: JSONSchema.success([

@@ -47,7 +47,8 @@ public enum OpenAPIDocument {
     }
 
     private static let tags = [
-        "Account", "API keys", "Session", "Symbols", "Market calendar", "Market data", "Options", "Orders", "GTT", "Accounts", "Strategies", "Feed status", "Meta",
+        "Account", "API keys", "Session", "Symbols", "Market calendar", "Market data", "Options", "Orders", "GTT", "Accounts", "Strategies",
+        "Feed status", "Meta",
     ]
 
     private static let description = """

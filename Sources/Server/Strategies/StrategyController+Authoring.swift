@@ -27,7 +27,8 @@ extension StrategyController {
             let record: StrategyRecord
             do {
                 record = try await store.strategies.create(
-                    userID: principal.userID, name: declaration.name, source: source, origin: principal.sourceOrigin, symbols: declaration.symbols.map(\.key),
+                    userID: principal.userID, name: declaration.name, source: source, origin: principal.sourceOrigin,
+                    symbols: declaration.symbols.map(\.key),
                     timeframe: declaration.timeframe, paramsJSON: params, description: declaration.description)
             } catch let error as StoreError where error.code == .conflict {
                 throw APIError(.conflict, message: "You already have a strategy named '\(declaration.name)'; update it instead.")
@@ -47,7 +48,8 @@ extension StrategyController {
             }
             if let source {
                 record = try await store.strategies.saveSource(
-                    strategyID: record.id, userID: principal.userID, source: source, origin: principal.sourceOrigin, declared: StrategyService.declared(declaration))
+                    strategyID: record.id, userID: principal.userID, source: source, origin: principal.sourceOrigin,
+                    declared: StrategyService.declared(declaration))
             }
             if body.fields["params"] != nil {
                 let params = try Self.checkedParams(try Self.params(body), declaration)

@@ -1,0 +1,133 @@
+"""A live Lua strategy that trades an upstream account and mirrors to a second one.
+
+B and C are ordinary RealAlgo servers trading their sandbox (the upstreams, as in
+test_upstream_orders). A has two `openalgo` accounts, `b` and `c`, pointing at them. The strategy
+declares `accounts = { "b", "c" }`: its orders go to `b`, every new order is copied to `c`, and its
+book follows `b` only. Stopping the run flattens it on both, because the closing order is a new
+order too. A sandbox run of the same file never reaches B or C.
+
+Every process started here is stopped when the module ends; everything listens on 127.0.0.1.
+"""
+
+import pytest
+from openalgo import api
+
+from conftest import SIMULATOR_FLAGS, create_user_with_key, http, ok, run, start_server, wait_until
+from test_upstream_orders import Upstream
+
+MIRRORED = """
+strategy = {
+  name = "Mirrored buyer",
+  symbols = { "NSE:SBIN" },
+  product = "MIS",
+  accounts = { "b", "c" },
+}
+local entered = false
+function on_tick(ctx, tick)
+  if not entered then
+    entered = true
+    ctx.buy(tick.symbol, 2, { tag = "entry" })
+  end
+end
+function on_fill(ctx, fill)
+  ctx.log("filled " .. fill.quantity .. " on the primary account")
+end
+"""
+
+
+@pytest.fixture(scope="module")
+def desk(tmp_path_factory):
+    root = tmp_path_factory.mktemp("strategy-accounts")
+    started = []
+    try:
+        b = Upstream(root, "b")
+        started.append(b)
+        c = Upstream(root, "c")
+        started.append(c)
+        a_dir = root / "a"
+        run("migrate", data_dir=a_dir)
+        a_key = create_user_with_key(a_dir)
+        for name, upstream, priority in (("b", b, 0), ("c", c, 1)):
+            run("account", "add", name, "--user", "trader", "--host", upstream.server.url, "--ws-url", upstream.server.ws_url,
+                "--priority", priority, "--api-key-stdin", data_dir=a_dir, input=upstream.key)
+        strategies = root / "strategies"
+        strategies.mkdir()
+        a = start_server(a_dir, *SIMULATOR_FLAGS, "--strategies-dir", strategies, "--upstream-reconcile-seconds", "0.5",
+                         "--upstream-timeout-seconds", "5", log_path=root / "a.log")
+        started.append(a)
+        client = api(api_key=a_key, host=a.url, ws_port=a.ws_port)
+        yield {"a": a, "key": a_key, "client": client, "b": b, "c": c}
+        client.close()
+    finally:
+        for process in reversed(started):
+            process.stop()
+
+
+def strategy_call(desk, endpoint, **fields):
+    status, _, body = http("POST", f"{desk['a'].url}/api/v1/strategy/{endpoint}", {"apikey": desk["key"], **fields})
+    assert status == 200 and body["status"] == "success", (endpoint, status, body)
+    return body
+
+
+def net(orders, symbol="SBIN"):
+    """The net filled quantity of `orders` (an order book) in `symbol`."""
+    signed = {"BUY": 1, "SELL": -1}
+    return sum(signed[o["action"]] * int(o.get("filled_quantity") or 0) for o in orders
+               if o["symbol"] == symbol and o["order_status"] == "complete")
+
+
+def filled_quantities(upstream):
+    return sorted((o["action"], o["quantity"]) for o in upstream.orders() if o["order_status"] == "complete")
+
+
+def test_a_live_run_trades_the_first_account_and_mirrors_every_order_to_the_others(desk):
+    client, b, c = desk["client"], desk["b"], desk["c"]
+    sid = strategy_call(desk, "create", source=MIRRORED)["data"]["id"]
+
+    # In the sandbox the declared accounts are not used: nothing reaches B or C.
+    sandbox_run = ok(client.strategystart(strategy_id=sid, mode="sandbox"))["run_id"]
+    wait_until(lambda: any(o["status"] == "complete" for o in ok(client.strategyorders(strategy_id=sid, run_id=sandbox_run))["data"]),
+               "the sandbox entry to fill", timeout=20)
+    ok(client.strategystop(strategy_id=sid))
+    assert b.orders() == [] and c.orders() == []
+
+    strategy_call(desk, "live", strategy_id=sid, enabled=True)
+    live = ok(client.strategystart(strategy_id=sid, mode="live"))
+    run_id = live["run_id"]
+    # The entry fills on B, its copy on C; the strategy hears about B's fill only.
+    wait_until(lambda: filled_quantities(b) == [("BUY", 2)], "the entry to fill on b", timeout=20)
+    wait_until(lambda: filled_quantities(c) == [("BUY", 2)], "the mirror copy to fill on c", timeout=20)
+    wait_until(lambda: any(line["message"] == "filled 2 on the primary account"
+                           for line in strategy_call(desk, "logs", strategy_id=sid, run_id=run_id)["data"]),
+               "the strategy's on_fill for the primary order")
+    logs = [line["message"] for line in strategy_call(desk, "logs", strategy_id=sid, run_id=run_id)["data"]]
+    assert sum("filled 2" in m for m in logs) == 1, logs
+    assert any(m.startswith("mirrored to c: order ") for m in logs), logs
+    status = ok(client.strategystatus(strategy_id=sid))
+    assert status["run"]["mode"] == "live", status
+
+    # Stopping closes the strategy's position; the closing order is mirrored too.
+    stopped = ok(client.strategystop(strategy_id=sid))
+    assert stopped["run_status"] == "stopped" and stopped["run_id"] == run_id, stopped
+    wait_until(lambda: net(b.orders()) == 0, "b to be flat", timeout=20)
+    wait_until(lambda: net(c.orders()) == 0, "c to be flat", timeout=20)
+    assert filled_quantities(b) == [("BUY", 2), ("SELL", 2)]
+    assert filled_quantities(c) == [("BUY", 2), ("SELL", 2)]
+    # A's book holds the run's orders on b and their copies on c, all attributed to the run.
+    def run_orders():
+        return sorted((o["action"], o["qty"], o["status"]) for o in ok(client.strategyorders(strategy_id=sid, run_id=run_id))["data"])
+    expected = [("BUY", 2, "complete")] * 2 + [("SELL", 2, "complete")] * 2
+    wait_until(lambda: run_orders() == expected, "A's rows of the run's orders and copies to complete", timeout=20)
+
+
+def test_a_live_run_naming_an_unknown_account_is_refused_and_nothing_starts(desk):
+    client = desk["client"]
+    source = MIRRORED.replace('"Mirrored buyer"', '"Lost mirror"').replace('{ "b", "c" }', '{ "b", "nowhere" }')
+    sid = strategy_call(desk, "create", source=source)["data"]["id"]
+    strategy_call(desk, "live", strategy_id=sid, enabled=True)
+    before = (len(desk["b"].orders()), len(desk["c"].orders()))
+    reply = client.strategystart(strategy_id=sid, mode="live")
+    assert reply["status"] == "error" and reply["code"] == 400 and "nowhere" in reply["message"], reply
+    assert ok(client.strategystatus(strategy_id=sid))["run"] is None
+    assert (len(desk["b"].orders()), len(desk["c"].orders())) == before
+    assert ok(client.strategyruns(strategy_id=sid))["data"] == []
