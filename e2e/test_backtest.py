@@ -160,3 +160,43 @@ def test_a_sweep_prints_one_row_per_combination_with_the_single_runs_hashes(hub)
         single = hub.ema("--no-store", *params)
         assert single["trades_sha256"] == digest, (label, single["trades_sha256"], digest)
     assert len(set(swept.values())) == 4
+
+
+FAILS_LATER = """
+strategy = { name = "fails later", symbols = { "NSE:SBIN" }, timeframe = "1m" }
+local seen = 0
+function on_bar(ctx, bar)
+  seen = seen + 1
+  if seen == 3 then ctx.buy(nil, 1) end
+  if seen == 10 then ctx.log("about to fail") end
+  if seen == 50 then error("bar fifty is too many") end
+end
+"""
+
+
+def test_a_strategy_failing_mid_run_reports_its_line_exits_1_and_is_not_stored(hub, tmp_path):
+    script = tmp_path / "fails_later.lua"
+    script.write_text(FAILS_LATER)
+    before = hub.stored_runs()
+    result = hub.backtest(script, "--data", hub.bars, "--symbols", "NSE:SBIN", "--always-open", "--logs", check=False)
+    assert result.returncode == 1, (result.returncode, result.stderr)
+    assert "fails_later.lua:8: bar fifty is too many" in result.stderr, result.stderr
+    assert "Usage:" not in result.stderr and "Fatal error" not in result.stderr, result.stderr
+    # The report up to the failure is printed, with the script's own log line.
+    assert "error          on_bar:" in result.stdout and "trades         1 " in result.stdout, result.stdout
+    assert "about to fail" in result.stdout, result.stdout
+    assert hub.stored_runs() == before
+
+
+def test_costs_come_out_of_the_pnl_and_logs_are_printed_on_request(hub):
+    free = hub.ema("--no-store")
+    charged = hub.ema("--no-store", "--cost-per-order", "20", "--cost-bps", "3")
+    trades = free["report"]["trades"]
+    # The same fills (costs change no decision here), each charged: the P&L and so the hash differ.
+    assert charged["report"]["trades"] == trades and charged["trades_sha256"] != free["trades_sha256"]
+    # At least ₹20 a fill, and more for the turnover share.
+    assert charged["report"]["netPnL"] < free["report"]["netPnL"] - 20 * trades, (charged["report"], free["report"])
+    refused = hub.backtest(EMA, "--data", hub.bars, "--symbols", "NSE:SBIN", "--cost-bps=-1", check=False)
+    assert refused.returncode != 0 and "--cost-bps must be zero or more" in refused.stderr, refused.stderr
+    with_logs = hub.ema("--no-store", "--logs")
+    assert isinstance(with_logs["logs"], list) and "logs" not in free

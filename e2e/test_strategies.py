@@ -183,6 +183,15 @@ def test_update_adds_a_version_and_refuses_a_new_name(hub, client):
     status, body = hub.post("update", strategy_id=created["id"], source="strategy = {")
     assert status == 400 and body["error_kind"] == "syntax" and body["line"] == 1, body
     assert len(hub.post("versions", strategy_id=created["id"])[1]["data"]) == 2
+    # A good source with a refused param is not saved either: all or nothing.
+    status, body = hub.post("update", strategy_id=created["id"], source=source.replace("two EMAs", "two EMAs, again"), params={"qty": 0})
+    assert status == 400 and body["field"] == "params.qty", body
+    assert len(hub.post("versions", strategy_id=created["id"])[1]["data"]) == 2
+    # A source that is not text is refused as such.
+    for bad, message in ((42, "Not a valid string"), ("", "Empty"), (None, "Missing data")):
+        status, body = hub.post("update", strategy_id=created["id"], source=bad)
+        http_refused(status, body, 400, "source")
+        assert message in body["message"]["source"][0], body
 
 
 def test_params_out_of_range_are_refused_naming_the_param(hub, client):
@@ -672,3 +681,35 @@ def test_unknown_fields_and_bodies_that_are_not_json_are_a_400(hub, legs, endpoi
     for raw in (b"not json", b"[1, 2]", b'{"apikey": ', b""):
         status, _, body = http("POST", f"{hub.url}/api/v1/strategy/{endpoint}", raw)
         assert status == 400 and body["status"] == "error" and "JSON" in body["message"], (raw, body)
+
+
+SNOOP = """
+strategy = { name = "Snoop", symbols = { "NSE:WIPRO" } }
+function on_start(ctx)
+  ctx.log("orders " .. ctx.sql("SELECT count(*) AS n FROM orders")[1].n)
+  ctx.log("strategies " .. ctx.sql("SELECT group_concat(name) AS names FROM strategies")[1].names)
+  ctx.log("instruments " .. tostring(ctx.sql("SELECT count(*) > 100 AS many FROM instruments")[1].many))
+  local ok, message = pcall(ctx.sql, "SELECT orderid FROM main.orders")
+  ctx.log("main.orders " .. tostring(ok) .. " " .. message)
+  ok, message = pcall(ctx.sql, "SELECT key_hash FROM api_keys")
+  ctx.log("api_keys " .. tostring(ok) .. " " .. message)
+end
+"""
+
+
+def test_ctx_sql_sees_the_market_and_only_its_own_users_rows(hub, client, others):
+    # `trader` has placed orders by now (the module's earlier runs); `other` has placed none.
+    assert any(o for o in ok(client.orderbook())["data"]["orders"])
+    sid = hub.create(SNOOP, key=hub.other_key)["id"]
+    status, body = hub.post("start", key=hub.other_key, strategy_id=sid, mode="sandbox")
+    assert status == 200, body
+    def lines():
+        status, body = hub.post("logs", key=hub.other_key, strategy_id=sid)
+        return [line["message"] for line in body["data"]] if status == 200 else []
+    wait_until(lambda: any(m.startswith("api_keys") for m in lines()), "the snoop's log lines")
+    seen = lines()
+    assert "orders 0" in seen and "strategies Not yours,Snoop" in seen and "instruments 1" in seen, seen
+    refused = [m for m in seen if m.startswith(("main.orders", "api_keys"))]
+    assert len(refused) == 2 and all(m.split(" ")[1] == "false" for m in refused), refused
+    assert "only your own rows" in refused[0] and "api_keys is not readable here" in refused[1], refused
+    hub.post("stop", key=hub.other_key, strategy_id=sid)

@@ -2,12 +2,14 @@
 
 B and C are ordinary RealAlgo servers trading their sandbox (the upstreams, as in
 test_upstream_orders). A has two `openalgo` accounts, `b` and `c`, pointing at them. The strategy
-declares `accounts = { "b", "c" }`: its orders go to `b`, every new order is copied to `c`, and its
-book follows `b` only. Stopping the run flattens it on both, because the closing order is a new
+declares `accounts = { "b", "c" }`: its orders go to `b`, every new order is copied to `c` (and a
+cancel follows the copy), and its book follows `b` only. Stopping the run flattens it on both, because the closing order is a new
 order too. A sandbox run of the same file never reaches B or C.
 
 Every process started here is stopped when the module ends; everything listens on 127.0.0.1.
 """
+
+import json
 
 import pytest
 from openalgo import api
@@ -22,11 +24,18 @@ strategy = {
   product = "MIS",
   accounts = { "b", "c" },
 }
-local entered = false
+local entered, resting, cancelled = false, nil, false
 function on_tick(ctx, tick)
   if not entered then
     entered = true
     ctx.buy(tick.symbol, 2, { tag = "entry" })
+  elseif not resting then
+    -- A LIMIT far below the market rests; the next tick cancels it, on both accounts.
+    local price = tonumber(string.format("%.2f", math.floor(tick.ltp * 0.9 / 0.05) * 0.05))
+    resting = ctx.buy(tick.symbol, 1, { price = price, tag = "resting" })
+  elseif not cancelled then
+    cancelled = true
+    ctx.cancel(resting)
   end
 end
 function on_fill(ctx, fill)
@@ -56,7 +65,8 @@ def desk(tmp_path_factory):
                          "--upstream-timeout-seconds", "5", log_path=root / "a.log")
         started.append(a)
         client = api(api_key=a_key, host=a.url, ws_port=a.ws_port)
-        yield {"a": a, "key": a_key, "client": client, "b": b, "c": c}
+        accounts = {row["name"]: row["id"] for row in json.loads(run("account", "list", "--format", "json", data_dir=a_dir).stdout)}
+        yield {"a": a, "key": a_key, "client": client, "b": b, "c": c, "accounts": accounts}
         client.close()
     finally:
         for process in reversed(started):
@@ -100,11 +110,17 @@ def test_a_live_run_trades_the_first_account_and_mirrors_every_order_to_the_othe
     wait_until(lambda: any(line["message"] == "filled 2 on the primary account"
                            for line in strategy_call(desk, "logs", strategy_id=sid, run_id=run_id)["data"]),
                "the strategy's on_fill for the primary order")
+    # The resting LIMIT and its copy: both cancelled when the strategy cancels its own.
+    def cancelled(upstream):
+        return [(o["action"], o["quantity"]) for o in upstream.orders() if o["order_status"] == "cancelled"]
+    wait_until(lambda: cancelled(b) == [("BUY", 1)], "the resting order to be cancelled on b", timeout=20)
+    wait_until(lambda: cancelled(c) == [("BUY", 1)], "the copy to be cancelled on c", timeout=20)
     logs = [line["message"] for line in strategy_call(desk, "logs", strategy_id=sid, run_id=run_id)["data"]]
+    assert any(m.startswith("mirrored cancel to c: order ") for m in logs), logs
     assert sum("filled 2" in m for m in logs) == 1, logs
     assert any(m.startswith("mirrored to c: order ") for m in logs), logs
     status = ok(client.strategystatus(strategy_id=sid))
-    assert status["run"]["mode"] == "live", status
+    assert status["run"]["mode"] == "live" and status["run"]["account_id"] == desk["accounts"]["b"], status
 
     # Stopping closes the strategy's position; the closing order is mirrored too.
     stopped = ok(client.strategystop(strategy_id=sid))
@@ -116,7 +132,7 @@ def test_a_live_run_trades_the_first_account_and_mirrors_every_order_to_the_othe
     # A's book holds the run's orders on b and their copies on c, all attributed to the run.
     def run_orders():
         return sorted((o["action"], o["qty"], o["status"]) for o in ok(client.strategyorders(strategy_id=sid, run_id=run_id))["data"])
-    expected = [("BUY", 2, "complete")] * 2 + [("SELL", 2, "complete")] * 2
+    expected = [("BUY", 1, "cancelled")] * 2 + [("BUY", 2, "complete")] * 2 + [("SELL", 2, "complete")] * 2
     wait_until(lambda: run_orders() == expected, "A's rows of the run's orders and copies to complete", timeout=20)
 
 

@@ -176,3 +176,10 @@ def test_short_straddle_max_loss_closes_both_legs_and_stops(hub):
     ce_exit = next(t for t in exits if t["symbol"].endswith("CE"))
     assert float(ce_exit["price"]) > float(entries[0]["price"]), (entries, exits)
     assert -6000 < report["report"]["realizedPnL"] <= -5000, report["report"]
+
+
+def test_short_straddle_lots_param_scales_every_leg(hub):
+    data, _ = hub.straddle["calm"]
+    report, trades = hub.backtest("short_straddle", data, "--param", "lots=2", "--no-store")
+    assert report["params"]["lots"] == 2
+    assert len(trades) == 4 and all(t["quantity"] == "130" for t in trades), trades

@@ -22,13 +22,18 @@ function on_start(ctx)
 end
 
 function on_timer(ctx, name)
-  local hhmm = ctx.ist().hhmm
-  if not ctx.state.entered and hhmm >= ctx.params.entry_hhmm and hhmm < ctx.params.exit_hhmm then
+  local now = ctx.ist()
+  -- One straddle a day: the flags are the day's, so a run that spans days (or a restart on a
+  -- later day, which starts from the saved state) trades again.
+  if ctx.state.day ~= now.date then
+    ctx.state.day, ctx.state.entered, ctx.state.exited = now.date, false, false
+  end
+  if not ctx.state.entered and now.hhmm >= ctx.params.entry_hhmm and now.hhmm < ctx.params.exit_hhmm then
     local ce, pe = ctx.leg("short_ce"), ctx.leg("short_pe")
-    ctx.log("entering", ce.symbol, "and", pe.symbol)
-    ctx.enter_legs()
+    ctx.log("entering", ce.symbol, "and", pe.symbol, "x", ctx.params.lots)
+    ctx.enter_legs(nil, { scale = ctx.params.lots })   -- each leg's lots times the lots param
     ctx.state.entered = true
-  elseif ctx.state.entered and not ctx.state.exited and hhmm >= ctx.params.exit_hhmm then
+  elseif ctx.state.entered and not ctx.state.exited and now.hhmm >= ctx.params.exit_hhmm then
     ctx.close_all("exit time")
     ctx.state.exited = true
   end

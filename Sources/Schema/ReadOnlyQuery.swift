@@ -68,7 +68,9 @@ public enum ReadOnlyQuery {
     /// Runs one statement.
     /// - Throws: ``StoreError``: `.queryDenied` for anything that is not a read, `.invalidQuery`
     ///   for SQL that does not compile, `.queryTimeout`, `.missingDatabase`.
-    public static func run(_ sql: String, databaseURL: URL, limits: Limits = Limits()) throws -> QueryResult {
+    /// - Parameter scope: A user whose rows alone the query may see (a strategy's `ctx.sql`); nil
+    ///   for the whole hub (the operator's `realalgo sql`).
+    public static func run(_ sql: String, databaseURL: URL, limits: Limits = Limits(), scope: UserScope? = nil) throws -> QueryResult {
         guard FileManager.default.fileExists(atPath: databaseURL.path) else {
             throw StoreError(
                 .missingDatabase, "no RealAlgo database at \(databaseURL.path); run `realalgo migrate` (or `realalgo serve`) to create it")
@@ -86,12 +88,13 @@ public enum ReadOnlyQuery {
         _ = csqlite_disable_dqs(db)
         sqlite3_limit(db, SQLITE_LIMIT_LENGTH, limits.maxValueBytes)
         sqlite3_limit(db, SQLITE_LIMIT_ATTACHED, 0)
+        try scope?.install(on: db)
         guard sqlite3_exec(db, "PRAGMA query_only = 1", nil, nil, nil) == SQLITE_OK else {
             throw StoreError(.other, "cannot make the connection query-only: \(String(cString: sqlite3_errmsg(db)))")
         }
         try checkIsHub(db, path: databaseURL.path)
 
-        let guardrail = Guardrail(deadline: ContinuousClock.now.advanced(by: limits.timeout))
+        let guardrail = Guardrail(deadline: ContinuousClock.now.advanced(by: limits.timeout), scoped: scope != nil)
         let context = Unmanaged.passRetained(guardrail)
         defer { context.release() }
         sqlite3_set_authorizer(db, authorize, context.toOpaque())
@@ -207,10 +210,13 @@ public enum ReadOnlyQuery {
     /// State shared with the C callbacks for one query.
     final class Guardrail {
         let deadline: ContinuousClock.Instant
+        /// Owned tables may be read only through the scope's views.
+        let scoped: Bool
         var denial: String?
 
-        init(deadline: ContinuousClock.Instant) {
+        init(deadline: ContinuousClock.Instant, scoped: Bool) {
             self.deadline = deadline
+            self.scoped = scoped
         }
     }
 }
@@ -226,6 +232,21 @@ private func authorize(
     let firstText = first.map { String(cString: $0) }
     let secondText = second.map { String(cString: $0) }
     switch action {
+    case SQLITE_READ where guardrail.scoped:
+        // `trigger` is the innermost view the read comes through: only the scope's own views may
+        // read an owned table of the hub.
+        // An empty column is SQLite noting a table in FROM, with no view context even through a
+        // scope view; it reads no values (a bare `count(*)` of main.orders learns the row count,
+        // nothing in the rows: any column, in WHERE too, is a read of its own, checked here).
+        guard let table = firstText, secondText?.isEmpty == false, database.map({ String(cString: $0) }) == "main",
+            ReadOnlyQuery.UserScope.ownedTables.contains(table)
+        else { return SQLITE_OK }
+        if let view = trigger.map({ String(cString: $0) }), ReadOnlyQuery.UserScope.viewNames.contains(view) { return SQLITE_OK }
+        guardrail.denial =
+            ReadOnlyQuery.UserScope.viewNames.contains(table)
+            ? "only your own rows: read \(table) (your rows) rather than main.\(table)"
+            : "\(table) is not readable here"
+        return SQLITE_DENY
     case SQLITE_SELECT, SQLITE_READ, SQLITE_FUNCTION, SQLITE_RECURSIVE:
         return SQLITE_OK
     case _ where [SQLITE_INSERT, SQLITE_UPDATE, SQLITE_DELETE].contains(action) && (firstText.map(isSchemaTable) ?? false):

@@ -12,7 +12,8 @@ extension BacktestCommand {
     /// Prints one run (readable or JSON), writes its trade list if asked, and stores it in the hub.
     func print(_ outcome: BacktestSession.Outcome, source: String, input: Input, store hub: Store?) async throws {
         var runID: Int64?
-        if !noStore, let hub {
+        // A run the script broke is not a result: it is reported, never stored.
+        if !noStore, outcome.failure == nil, let hub {
             do { runID = try await store(outcome, source: source, input: input, hub: hub, sweepID: nil) } catch {
                 StandardOutput.write("realalgo: the run was not stored in the hub: \(error)\n", toStandardError: true)
             }
@@ -30,6 +31,7 @@ extension BacktestCommand {
             if let runID { fields.append("\"run_id\": \(runID)") }
             if let reason = outcome.stopReason { fields.append("\"stop_reason\": \(try LuaJSON.encode(.string(reason)))") }
             if let failure = outcome.failure { fields.append("\"error\": \(try LuaJSON.encode(.string(failure.description)))") }
+            if logs { fields.append("\"logs\": \(try Self.logsJSON(outcome.logs))") }
             StandardOutput.write("{" + fields.joined(separator: ", ") + "}\n")
             return
         }
@@ -49,6 +51,13 @@ extension BacktestCommand {
         if let reason = outcome.stopReason { lines.append("  stopped        \(reason)") }
         if let failure = outcome.failure { lines.append("  error          \(failure)") }
         if let runID { lines.append("  stored         backtest run \(runID)") }
+        lines.append("  log lines      \(outcome.logs.count)\(logs || outcome.logs.isEmpty ? "" : "  (--logs prints them)")")
+        if logs {
+            for line in outcome.logs {
+                let time = HubTimestamp.utc(nanos: line.timeNanos)
+                lines.append("  \(time)  \(line.level.rawValue.padding(toLength: 5, withPad: " ", startingAt: 0))  \(line.message)")
+            }
+        }
         StandardOutput.write(lines.joined(separator: "\n") + "\n")
     }
 
@@ -70,6 +79,13 @@ extension BacktestCommand {
                 quantity: Int(fill.quantity), price: fill.price, positionAfter: Int(fill.positionAfter), realizedPnL: fill.realizedPnL, tag: fill.tag)
         }
         return try await hub.backtests.save(run: record, trades: trades)
+    }
+
+    static func logsJSON(_ lines: [StrategyLogLine]) throws -> String {
+        let entries = try lines.map { line in
+            "{\"time\": \"\(HubTimestamp.utc(nanos: line.timeNanos))\", \"level\": \"\(line.level.rawValue)\", \"message\": \(try LuaJSON.encode(.string(line.message)))}"
+        }
+        return "[" + entries.joined(separator: ", ") + "]"
     }
 
     func paramsJSON(_ parameters: [String: StrategyParameter.ParameterValue]) throws -> String {

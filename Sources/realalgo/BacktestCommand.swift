@@ -59,6 +59,15 @@ struct BacktestCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Write the trade list as CSV.", valueName: "file"))
     var trades: String?
 
+    @Option(help: ArgumentHelp("Brokerage in rupees charged on every fill.", valueName: "rupees"))
+    var costPerOrder: Double = 0
+
+    @Option(help: ArgumentHelp("Charges in basis points of each fill's turnover (3 = ₹0.03 per ₹100).", valueName: "bps"))
+    var costBps: Double = 0
+
+    @Flag(help: "Print the strategy's log lines (ctx.log) after the report.")
+    var logs = false
+
     @Flag(help: "Do not store the run in the hub.")
     var noStore = false
 
@@ -80,7 +89,15 @@ struct BacktestCommand: AsyncParsableCommand {
         }
         let environment = BacktestSession.Environment(
             instruments: instruments, calendar: calendar, alwaysOpen: alwaysOpen, contracts: contracts, hubQuery: query)
-        let session = BacktestSession(source: source, chunkName: chunkName, environment: environment, initialCapital: capital)
+        guard let costs = BacktestCosts(perOrder: costPerOrder, turnoverBasisPoints: costBps) else {
+            throw ValidationError("--cost-per-order and --cost-bps must be zero or more")
+        }
+        if hub == nil, !noStore {
+            StandardOutput.write(
+                "realalgo: no hub in \(dataDir.dataDirectory.url.path): the run is not stored (`realalgo migrate` creates one; --no-store says so)\n",
+                toStandardError: true)
+        }
+        let session = BacktestSession(source: source, chunkName: chunkName, environment: environment, initialCapital: capital, costs: costs)
         let declaration: StrategyDeclaration
         do {
             declaration = try StrategyInstance.check(
@@ -93,10 +110,16 @@ struct BacktestCommand: AsyncParsableCommand {
         if sweeps.isEmpty {
             let outcome: BacktestSession.Outcome
             do { outcome = try session.run(input.data, parameters: overrides) } catch let error as StrategyScriptError {
-                throw ValidationError("\(file): \(error)")
+                // A bad --param is a mistake in the command; anything else is the script's.
+                if error.kind == .parameter { throw ValidationError("\(file): \(error)") }
+                StandardOutput.write("realalgo: \(file): \(error)\n", toStandardError: true)
+                throw ExitCode.failure
             }
             try await print(outcome, source: source, input: input, store: hub)
-            if let failure = outcome.failure { throw ValidationError("the strategy stopped with an error: \(failure)") }
+            if let failure = outcome.failure {
+                StandardOutput.write("realalgo: \(file): the strategy stopped with an error: \(failure)\n", toStandardError: true)
+                throw ExitCode.failure
+            }
             return
         }
         var grid = try Self.values(sweeps, single: false)
@@ -117,7 +140,11 @@ struct BacktestCommand: AsyncParsableCommand {
             let label = combination.keys.sorted().map { "\($0)=\(Self.text(combination[$0] ?? .nil))" }.joined(separator: " ")
             switch result {
             case .success(let outcome):
-                if !noStore, let hub { _ = try? await store(outcome, source: source, input: input, hub: hub, sweepID: sweepID) }
+                if !noStore, outcome.failure == nil, let hub {
+                    do { _ = try await store(outcome, source: source, input: input, hub: hub, sweepID: sweepID) } catch {
+                        StandardOutput.write("realalgo: the run \(label) was not stored in the hub: \(error)\n", toStandardError: true)
+                    }
+                }
                 let report = outcome.report
                 if json {
                     StandardOutput.write(

@@ -306,6 +306,9 @@ struct ServeCommand: AsyncParsableCommand {
         if configuration.modules.contains(.broker), marketData == nil {
             logger.warning("the broker module needs the market-data module for prices; order endpoints are off")
         }
+        if configuration.modules.contains(.strategies), broker == nil {
+            logger.warning("the strategies module needs the broker and market-data modules (strategies place orders); strategy endpoints are off")
+        }
         let dependencies = AppDependencies(
             store: store, secretKey: secretKey, metrics: registry, marketData: marketData, broker: broker, logger: logger)
         let host = configuration.host

@@ -87,6 +87,12 @@ import Testing
             name: "indicator with a bad period", body: "function on_bar(ctx, b) ctx.ema(b.symbol, 0) end", kind: .callback, field: "on_bar", line: 2,
             message: "period must be an integer from 1"),
         Case(
+            name: "indicator with the source where its period goes", body: "function on_bar(ctx, b) ctx.ema(b.symbol, 'high') end", kind: .callback,
+            field: "on_bar", line: 2, message: "period is required before the source"),
+        Case(
+            name: "indicator with no period", body: "function on_bar(ctx, b) ctx.sma() end", kind: .callback, field: "on_bar", line: 2,
+            message: "period is required"),
+        Case(
             name: "unknown symbol", body: "function on_tick(ctx, t) ctx.buy('NOPE', 1) end", kind: .callback, field: "on_tick", line: 2,
             message: "unknown symbol NOPE"),
         Case(

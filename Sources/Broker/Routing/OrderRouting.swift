@@ -19,13 +19,20 @@ public struct OrderRouting: Sendable {
     /// The route for new orders of `userID`: the account named `accountName`, else the default.
     /// - Throws: ``OrderRejection`` for an unknown or disabled account.
     public func route(userID: Int64, accountName: String? = nil) async throws -> any OrderRoute {
+        let account = try await account(userID: userID, accountName: accountName)
+        if account.isSandbox { return SandboxRoute(broker: sandbox, accountID: accountName == nil ? nil : account.id) }
+        return UpstreamRoute(desk: upstream, account: account)
+    }
+
+    /// The account new orders of `userID` go to: the one named `accountName`, else the default.
+    /// - Throws: ``OrderRejection`` for an unknown or disabled account.
+    public func account(userID: Int64, accountName: String? = nil) async throws -> RouteAccount {
         guard let account = try await upstream.store.accounts.routeAccount(userID: userID, name: accountName) else {
             if let accountName { throw OrderRejection.invalid("account", "You have no account named '\(accountName)'.") }
             throw OrderRejection.refused("The user has no active default account.")
         }
         guard account.isActive else { throw OrderRejection.refused("Account '\(account.name)' is disabled (`realalgo account enable`).") }
-        if account.isSandbox { return SandboxRoute(broker: sandbox, accountID: accountName == nil ? nil : account.id) }
-        return UpstreamRoute(desk: upstream, account: account)
+        return account
     }
 
     /// The route of the account that holds order `orderID`.

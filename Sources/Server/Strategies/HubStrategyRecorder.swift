@@ -38,6 +38,11 @@ struct HubStrategyRecorder: StrategyRecorder {
 
     func funds(userID: Int64) async throws -> StrategyFunds? {
         guard let funds = try await store.books.funds(userID: userID) else { return nil }
-        return StrategyFunds(available: funds.availableCash, used: funds.usedMargin, realized: funds.realizedPnL)
+        // Open positions only: none was updated after the end of time.
+        let open = try await store.books.positions(userID: userID, since: "9999").filter { $0.netQuantity != 0 }.map {
+            StrategyFunds.OpenPosition(
+                symbol: StrategySymbol(exchange: $0.exchange, symbol: $0.symbol), quantity: $0.netQuantity, averagePrice: $0.averagePrice)
+        }
+        return StrategyFunds(available: funds.availableCash, used: funds.usedMargin, realized: funds.realizedPnL, openPositions: open)
     }
 }

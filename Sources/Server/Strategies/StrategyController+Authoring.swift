@@ -46,13 +46,14 @@ extension StrategyController {
                 throw APIError.invalidField(
                     "source", "The file declares the name '\(declaration.name)'; this strategy is '\(record.name)'. Names do not change.")
             }
+            // Everything is checked before anything is saved: a refused param keeps the old source.
+            let params = body.fields["params"] == nil ? nil : try Self.checkedParams(try Self.params(body), declaration)
             if let source {
                 record = try await store.strategies.saveSource(
                     strategyID: record.id, userID: principal.userID, source: source, origin: principal.sourceOrigin,
                     declared: StrategyService.declared(declaration))
             }
-            if body.fields["params"] != nil {
-                let params = try Self.checkedParams(try Self.params(body), declaration)
+            if let params {
                 try await store.strategies.setParams(strategyID: record.id, userID: principal.userID, paramsJSON: params)
                 record = try await store.strategies.strategy(id: record.id, userID: principal.userID) ?? record
             }
@@ -82,9 +83,11 @@ extension StrategyController {
     }
 
     static func source(_ body: APIRequestBody) throws -> String {
-        guard case .string(let source)? = body.fields["source"], !source.isEmpty else {
+        guard let value = body.fields["source"], value != .null else {
             throw APIError.invalidField("source", "Missing data for required field: the Lua source text.")
         }
+        guard case .string(let source) = value else { throw APIError.invalidField("source", "Not a valid string: the Lua source text.") }
+        guard !source.isEmpty else { throw APIError.invalidField("source", "Empty: the Lua source text is required.") }
         guard source.utf8.count <= 1_000_000 else { throw APIError.invalidField("source", "Longer than 1,000,000 bytes.") }
         return source
     }

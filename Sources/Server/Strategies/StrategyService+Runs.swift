@@ -59,7 +59,8 @@ extension StrategyService {
             case .live:
                 route = try await routing.route(userID: userID, accountName: declaration.accounts.first)
                 for name in declaration.accounts.dropFirst() { mirrors.append(try await routing.route(userID: userID, accountName: name)) }
-                accountID = nil
+                // The account the run trades, as it was at the start (the default may change later).
+                accountID = try await routing.account(userID: userID, accountName: declaration.accounts.first).id
             }
         } catch let rejection as OrderRejection {
             throw APIError(.badRequest, message: rejection.description)

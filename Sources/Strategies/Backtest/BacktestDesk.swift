@@ -23,7 +23,8 @@ public final class BacktestDesk: StrategyDesk {
     private var synthetic: [StrategySymbol: Instrument] = [:]
     var cash: Double
     var realized = 0.0
-    var unrealized = 0.0
+    /// The open positions marked at the data's prices now (the session's ledger answers it).
+    var unrealized: () -> Double = { 0 }
 
     public init(
         instruments: any InstrumentCatalog, calendar: TradingCalendar, initialCapital: Double, alwaysOpen: Bool = false,
@@ -60,7 +61,7 @@ public final class BacktestDesk: StrategyDesk {
     }
 
     public func funds() -> StrategyFunds {
-        StrategyFunds(available: cash, used: 0, realized: realized, unrealized: unrealized)
+        StrategyFunds(available: cash, used: 0, realized: realized, unrealized: unrealized())
     }
 
     public func contracts(underlying: String, exchange: String) -> [Instrument] { listedContracts(underlying, exchange) }

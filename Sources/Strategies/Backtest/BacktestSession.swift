@@ -86,6 +86,9 @@ public struct BacktestSession: Sendable {
             desk.cash = ledger.cash
             desk.realized = ledger.realizedPnL
         }
+        desk.unrealized = { [unowned desk] in
+            ledger.unrealizedPnL { exchange, symbol in desk.quotes[StrategySymbol(canonicalExchange: exchange, symbol: symbol)]?.lastPrice }
+        }
         backtester.afterStep = { now in
             ledger.mark(timeNanos: now) { exchange, symbol in desk.quotes[StrategySymbol(canonicalExchange: exchange, symbol: symbol)]?.lastPrice }
         }

@@ -11,13 +11,16 @@ final class LiveDesk: StrategyDesk {
     let hub: MarketDataHub
     let calendar: TradingCalendar
     let databaseURL: URL
+    /// `ctx.sql` sees this user's rows only.
+    let userID: Int64
     /// Refreshed by the runner after fills (reads are async; Lua calls are not).
     var cachedFunds = StrategyFunds(available: 0)
     /// Skips the calendar: `serve --always-open`, for replays and tests outside market hours.
     let alwaysOpen: Bool
 
-    init(clock: any WallClock, hub: MarketDataHub, calendar: TradingCalendar, databaseURL: URL, alwaysOpen: Bool) {
+    init(clock: any WallClock, hub: MarketDataHub, calendar: TradingCalendar, databaseURL: URL, userID: Int64, alwaysOpen: Bool) {
         self.clock = clock
+        self.userID = userID
         self.hub = hub
         self.calendar = calendar
         self.databaseURL = databaseURL
@@ -39,7 +42,15 @@ final class LiveDesk: StrategyDesk {
         alwaysOpen || calendar.isOpen(atSecondsSinceEpoch: clock.nowSeconds(), exchange: ExchangeCode(rawValue: exchange).calendarExchange)
     }
 
-    func funds() -> StrategyFunds { cachedFunds }
+    /// The funds as last read, with the open positions marked at the hub's prices now.
+    func funds() -> StrategyFunds {
+        var funds = cachedFunds
+        funds.unrealized = funds.openPositions.reduce(0) { total, position in
+            let price = quote(position.symbol)?.lastPrice ?? position.averagePrice
+            return total + (price - position.averagePrice) * Double(position.quantity)
+        }
+        return funds
+    }
 
     func contracts(underlying: String, exchange: String) -> [Instrument] {
         let name = underlying.uppercased()
@@ -47,6 +58,8 @@ final class LiveDesk: StrategyDesk {
     }
 
     func query(_ sql: String, maxRows: Int) throws -> QueryResult {
-        try ReadOnlyQuery.run(sql, databaseURL: databaseURL, limits: ReadOnlyQuery.Limits(maxRows: maxRows, timeout: .milliseconds(250)))
+        try ReadOnlyQuery.run(
+            sql, databaseURL: databaseURL, limits: ReadOnlyQuery.Limits(maxRows: maxRows, timeout: .milliseconds(250)),
+            scope: ReadOnlyQuery.UserScope(userID: userID))
     }
 }

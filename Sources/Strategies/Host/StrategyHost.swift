@@ -56,7 +56,7 @@ public final class StrategyHost: MarketDataListener, Sendable {
     /// - Throws: ``StrategyScriptError`` when the file, its params or `on_start` fail: the run
     ///   did not start and nothing keeps running.
     public func start(_ launch: StrategyLaunch) async throws {
-        let desk = LiveDesk(clock: clock, hub: hub, calendar: calendar, databaseURL: store.databaseURL, alwaysOpen: alwaysOpen)
+        let desk = LiveDesk(clock: clock, hub: hub, calendar: calendar, databaseURL: store.databaseURL, userID: launch.userID, alwaysOpen: alwaysOpen)
         let strategyID = launch.strategyID
         let runner = try StrategyRunner(launch: launch, desk: desk, recorder: recorder, logger: logger) { [weak self] symbol in
             self?.demandPrices(of: symbol, for: strategyID)

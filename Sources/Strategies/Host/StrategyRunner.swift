@@ -30,6 +30,8 @@ actor StrategyRunner {
     private var told: [String: (status: String, filled: Int64, value: Double)] = [:]
     private var unmatched: [OrderUpdate] = []
     private var mirrorOrderIDs: Set<String> = []
+    /// Each primary order's copies (route index, copy's order id), so a modify or cancel follows.
+    private var mirrorCopies: [String: [(route: Int, orderID: String)]] = [:]
     private var lastStateSave: Int64 = 0
     private var savedState = ""
 
@@ -182,7 +184,7 @@ actor StrategyRunner {
             do {
                 let routed = try await launch.route.place(attributed, userID: launch.userID, source: "strategy")
                 refs[routed.order.orderID] = request.ref
-                await mirror(attributed)
+                await mirror(attributed, of: routed.order.orderID)
                 if !symbols.contains(request.symbol), tradedSymbols.insert(request.symbol).inserted { onTradedSymbol(request.symbol) }
                 if deliver { try tell(routed.order.orderID, ref: request.ref, request: request, order: routed.order) }
                 try retryUnmatched()
@@ -210,6 +212,9 @@ actor StrategyRunner {
             do {
                 let order = try await launch.route.modify(orderID: orderID, userID: launch.userID, to: ticket)
                 if deliver { try tell(orderID, ref: ref, request: request, order: order) }
+                await followOnMirrors(of: orderID, "modify") { route, copyID in
+                    _ = try await route.modify(orderID: copyID, userID: self.launch.userID, to: ticket)
+                }
             } catch {
                 if deliver { instance.note(.warn, "modify of order \(orderID) refused: \(error)") }
             }
@@ -218,6 +223,9 @@ actor StrategyRunner {
             do {
                 let order = try await launch.route.cancel(orderID: orderID, userID: launch.userID)
                 if deliver { try tell(orderID, ref: ref, request: request, order: order) }
+                await followOnMirrors(of: orderID, "cancel") { route, copyID in
+                    _ = try await route.cancel(orderID: copyID, userID: self.launch.userID)
+                }
             } catch {
                 if deliver { instance.note(.warn, "cancel of order \(orderID) refused: \(error)") }
             }
@@ -226,15 +234,30 @@ actor StrategyRunner {
 
     /// Copies a placed order to the mirror accounts; a refusal there is logged, never fatal, and
     /// the copies' later updates are not the strategy's (its book follows the primary account).
-    private func mirror(_ ticket: OrderTicket) async {
-        for route in launch.mirrorRoutes {
+    private func mirror(_ ticket: OrderTicket, of primaryID: String) async {
+        for (index, route) in launch.mirrorRoutes.enumerated() {
             let account = route.accountName ?? "sandbox"
             do {
                 let copy = try await route.place(ticket, userID: launch.userID, source: "strategy")
                 mirrorOrderIDs.insert(copy.order.orderID)
+                mirrorCopies[primaryID, default: []].append((index, copy.order.orderID))
                 instance.note(.info, "mirrored to \(account): order \(copy.order.orderID) \(copy.order.status.rawValue)")
             } catch {
                 instance.note(.warn, "mirror to \(account) refused: \(error)")
+            }
+        }
+    }
+
+    /// Repeats a modify or cancel of a primary order on its copies (a copy already filled or
+    /// cancelled refuses it: logged, as the copy's outcome is the mirror account's own).
+    private func followOnMirrors(of primaryID: String, _ what: String, _ change: (any OrderRoute, String) async throws -> Void) async {
+        for (index, copyID) in mirrorCopies[primaryID] ?? [] {
+            let route = launch.mirrorRoutes[index]
+            do {
+                try await change(route, copyID)
+                instance.note(.info, "mirrored \(what) to \(route.accountName ?? "sandbox"): order \(copyID)")
+            } catch {
+                instance.note(.warn, "mirror \(what) of order \(copyID) on \(route.accountName ?? "sandbox") refused: \(error)")
             }
         }
     }

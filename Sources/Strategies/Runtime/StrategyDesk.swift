@@ -27,11 +27,27 @@ public struct StrategyFunds: Sendable, Equatable {
     public var used: Double
     public var realized: Double
     public var unrealized: Double
+    /// The account's open positions as last read, which a live desk marks at the latest prices
+    /// for ``unrealized``.
+    public var openPositions: [OpenPosition]
 
-    public init(available: Double, used: Double = 0, realized: Double = 0, unrealized: Double = 0) {
+    public struct OpenPosition: Sendable, Equatable {
+        public var symbol: StrategySymbol
+        public var quantity: Int64
+        public var averagePrice: Double
+
+        public init(symbol: StrategySymbol, quantity: Int64, averagePrice: Double) {
+            self.symbol = symbol
+            self.quantity = quantity
+            self.averagePrice = averagePrice
+        }
+    }
+
+    public init(available: Double, used: Double = 0, realized: Double = 0, unrealized: Double = 0, openPositions: [OpenPosition] = []) {
         self.available = available
         self.used = used
         self.realized = realized
         self.unrealized = unrealized
+        self.openPositions = openPositions
     }
 }

@@ -11,22 +11,26 @@ enum StrategyHarness {
         local ctx = {}
         for key, value in next, api do ctx[key] = value end
         -- Pure-Lua helpers: no trip across the bridge for arithmetic a script does on every bar.
-        function ctx.crossover(a, a_prev, b, b_prev)
-          if type(a) == "table" then
-            local n, m = #a, #b
-            if n < 2 or m < 2 then return false end
-            a, a_prev, b, b_prev = a[n], a[n - 1], b[m], b[m - 1]
-          end
+        -- Either four values (a, a_prev, b [, b_prev]) or a list and a list or level (a, b): the
+        -- last two entries of a list are its value and its previous one.
+        local function last_two(a, a_prev, b, b_prev)
+          if type(a) ~= "table" then return a, a_prev, b, b_prev end
+          local other, n = a_prev, #a
+          if n < 2 then return nil end
+          a, a_prev = a[n], a[n - 1]
+          if type(other) ~= "table" then return a, a_prev, other, other end
+          local m = #other
+          if m < 2 then return nil end
+          return a, a_prev, other[m], other[m - 1]
+        end
+        function ctx.crossover(...)
+          local a, a_prev, b, b_prev = last_two(...)
           if b_prev == nil then b_prev = b end
           if a == nil or a_prev == nil or b == nil then return false end
           return a_prev <= b_prev and a > b
         end
-        function ctx.crossunder(a, a_prev, b, b_prev)
-          if type(a) == "table" then
-            local n, m = #a, #b
-            if n < 2 or m < 2 then return false end
-            a, a_prev, b, b_prev = a[n], a[n - 1], b[m], b[m - 1]
-          end
+        function ctx.crossunder(...)
+          local a, a_prev, b, b_prev = last_two(...)
           if b_prev == nil then b_prev = b end
           if a == nil or a_prev == nil or b == nil then return false end
           return a_prev >= b_prev and a < b

@@ -124,7 +124,11 @@ extension StrategyInstance {
         let count = max(defaults.count, required)
         for position in 0..<count {
             let value = arguments[index]
-            if case .string = value { break }
+            if case .string = value {
+                // The source came early: the periods left take their defaults, if they have any.
+                guard position < defaults.count else { throw arguments.fail("period is required before the source") }
+                break
+            }
             if value == .nil {
                 guard position < defaults.count else { throw arguments.fail("period is required") }
                 numbers.append(defaults[position])

@@ -21,15 +21,28 @@ extension StrategyInstance {
                     let arguments = LuaArguments("ctx.enter_legs", arguments)
                     var names = declaration.legs.map(\.name)
                     if case .array(let chosen) = arguments[0] { names = chosen.compactMap(\.stringValue) }
-                    // Resolve every leg before issuing any order: a leg that cannot resolve enters none.
-                    let resolved = try names.map { try resolveLeg($0, arguments) }
-                    var refs: [LuaValue] = []
-                    for (leg, instrument) in resolved {
+                    var scale: Int64 = 1
+                    if let given = arguments[1]["scale"] {
+                        guard let value = given.integerValue, (1...1_000).contains(value) else {
+                            throw arguments.fail("scale must be an integer from 1 to 1000 (got \(StrategyParameter.describe(given)))")
+                        }
+                        scale = value
+                    }
+                    // Resolve and check every leg before issuing any order: a leg that cannot
+                    // resolve, or would break a limit, enters none.
+                    let planned = try names.map { name in
+                        let (leg, instrument) = try resolveLeg(name, arguments)
                         let symbol = StrategySymbol(exchange: instrument.exchange.rawValue, symbol: instrument.symbol)
-                        try countOrder(arguments)
+                        let quantity = scale * (leg.kind == .equity ? leg.lots : leg.lots * max(instrument.lotSize, 1))
+                        try checkPositionLimit(symbol, leg.action, quantity, arguments)
+                        return (leg, symbol, quantity)
+                    }
+                    try countEntries(planned.filter { isEntry($0.1, $0.0.action, $0.2) }.count, arguments)
+                    try countOrder(arguments, count: planned.count)
+                    var refs: [LuaValue] = []
+                    for (leg, symbol, quantity) in planned {
                         let ref = nextRef
                         nextRef += 1
-                        let quantity = leg.kind == .equity ? leg.lots : leg.lots * max(instrument.lotSize, 1)
                         let request = StrategyOrderRequest(
                             ref: ref, symbol: symbol, action: leg.action, quantity: quantity, product: leg.product ?? declaration.product,
                             tag: "leg:\(leg.name)", leg: leg.name)

@@ -128,15 +128,8 @@ extension StrategyInstance {
                 guard let text = value.stringValue, text.count <= 64 else { throw arguments.fail("tag must be a string of at most 64 characters") }
                 return text
             } ?? ""
-        if let limit = declaration.risk.maxPosition {
-            let after = book.position(symbol).quantity + (action == .buy ? quantity : -quantity)
-            guard abs(after) <= limit else {
-                throw arguments.fail("the position in \(symbol) would be \(after), past risk.max_position (\(limit))")
-            }
-        }
-        try countEntry(
-            arguments, increasing: abs(book.position(symbol).quantity + (action == .buy ? quantity : -quantity)) > abs(book.position(symbol).quantity)
-        )
+        try checkPositionLimit(symbol, action, quantity, arguments)
+        try countEntries(isEntry(symbol, action, quantity) ? 1 : 0, arguments)
         try countOrder(arguments)
         let ref = nextRef
         nextRef += 1
@@ -148,31 +141,48 @@ extension StrategyInstance {
         return ref
     }
 
-    /// The per-call and per-minute order caps of `risk`.
-    func countOrder(_ arguments: LuaArguments) throws {
+    /// The per-call and per-minute order caps of `risk`, for `count` orders issued together: all
+    /// are counted, or none (and the call fails).
+    func countOrder(_ arguments: LuaArguments, count: Int = 1) throws {
         let risk = declaration.risk
-        guard ordersThisCall < risk.maxOrdersPerCall else {
+        guard ordersThisCall + count <= risk.maxOrdersPerCall else {
             throw arguments.fail("order limit reached: \(risk.maxOrdersPerCall) orders in one callback (risk.max_orders_per_call)")
         }
         let now = desk.nowNanos
         recentOrderTimes.removeAll { $0 <= now - 60_000_000_000 }
-        guard recentOrderTimes.count < risk.maxOrdersPerMinute else {
+        guard recentOrderTimes.count + count <= risk.maxOrdersPerMinute else {
             riskEvents.append(
                 StrategyRiskEvent(
                     type: "trade_cap", action: "block_new", threshold: Double(risk.maxOrdersPerMinute), value: Double(recentOrderTimes.count),
                     notes: "order flood: more than \(risk.maxOrdersPerMinute) orders in a minute"))
             throw arguments.fail("order limit reached: \(risk.maxOrdersPerMinute) orders in the last minute (risk.max_orders_per_minute)")
         }
-        ordersThisCall += 1
-        recentOrderTimes.append(now)
+        ordersThisCall += count
+        recentOrderTimes.append(contentsOf: repeatElement(now, count: count))
     }
 
-    private func countEntry(_ arguments: LuaArguments, increasing: Bool) throws {
-        guard increasing, let cap = declaration.risk.maxTradesPerDay else { return }
+    /// `risk.max_position`: the position `symbol` would have after the order, at most the limit.
+    func checkPositionLimit(_ symbol: StrategySymbol, _ action: OrderAction, _ quantity: Int64, _ arguments: LuaArguments) throws {
+        guard let limit = declaration.risk.maxPosition else { return }
+        let after = book.position(symbol).quantity + (action == .buy ? quantity : -quantity)
+        guard abs(after) <= limit else {
+            throw arguments.fail("the position in \(symbol) would be \(after), past risk.max_position (\(limit))")
+        }
+    }
+
+    /// An order that makes the position larger: what `risk.max_trades_per_day` counts.
+    func isEntry(_ symbol: StrategySymbol, _ action: OrderAction, _ quantity: Int64) -> Bool {
+        let now = book.position(symbol).quantity
+        return abs(now + (action == .buy ? quantity : -quantity)) > abs(now)
+    }
+
+    /// `risk.max_trades_per_day` for `count` entries issued together: all, or none.
+    func countEntries(_ count: Int, _ arguments: LuaArguments) throws {
+        guard count > 0, let cap = declaration.risk.maxTradesPerDay else { return }
         let day = Int(LocalDate(secondsSinceEpoch: desk.nowNanos / 1_000_000_000, utcOffsetSeconds: TradingCalendar.istOffsetSeconds).daysSinceEpoch)
         if entriesToday.day != day { entriesToday = (day, 0) }
-        guard entriesToday.count < cap else { throw arguments.fail("risk.max_trades_per_day (\(cap)) reached for today") }
-        entriesToday.count += 1
+        guard entriesToday.count + count <= cap else { throw arguments.fail("risk.max_trades_per_day (\(cap)) reached for today") }
+        entriesToday.count += count
     }
 
     private func orderQuantity(_ arguments: LuaArguments, symbol: StrategySymbol, options: LuaValue) throws -> Int64 {
