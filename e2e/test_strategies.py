@@ -130,7 +130,15 @@ def test_create_returns_the_declaration_and_check_reads_it(hub, client):
     assert {p["name"]: (p["type"], p["default"], p["min"], p["max"]) for p in declaration["params"]} == {
         "fast": ("integer", 9, 2, 50), "qty": ("integer", 1, 1, 100)}
     assert declaration["risk"]["max_orders_per_minute"] == 7
+    assert declaration["exits"] == {"stop_loss": None, "target": None, "trailing": None} and declaration["legs"] == []
     assert created["params"] == {"fast": 12} and created["source_version"] == 1
+    # Exits and legs are read back as declared.
+    with_exits = EMA.replace("risk = {", "exits = { stop_loss = { percent = 1.5 }, trailing = { points = 4 } },\n  risk = {")
+    status, checked = hub.post("check", source=with_exits)
+    assert status == 200 and checked["declaration"]["exits"] == {"stop_loss": {"percent": 1.5}, "target": None, "trailing": {"points": 4}}, checked
+    status, checked = hub.post("check", source=LEGS)
+    assert [(leg["id"], leg["name"], leg["kind"], leg["lots"]) for leg in checked["declaration"]["legs"]] == [
+        (1, "infy", "equity", 2), (2, "tcs", "equity", 3)], checked
     assert len(ok(client.strategylist())["data"]) == before + 1
     status, body = hub.post("create", source=EMA)
     assert status == 409 and "already" in body["message"], body
@@ -713,3 +721,69 @@ def test_ctx_sql_sees_the_market_and_only_its_own_users_rows(hub, client, others
     assert len(refused) == 2 and all(m.split(" ")[1] == "false" for m in refused), refused
     assert "only your own rows" in refused[0] and "api_keys is not readable here" in refused[1], refused
     hub.post("stop", key=hub.other_key, strategy_id=sid)
+
+
+FAILS_WITH_STATE = """
+strategy = { name = "Fails with state", symbols = { "NSE:WIPRO" } }
+function on_tick(ctx, tick)
+  ctx.state.seen = (ctx.state.seen or 0) + 1
+  if ctx.state.seen == 3 then error("third tick") end
+end
+"""
+
+
+def test_a_failed_run_keeps_the_state_its_script_left(client, hub):
+    sid = hub.create(FAILS_WITH_STATE)["id"]
+    run_id = ok(client.strategystart(strategy_id=sid, mode="sandbox"))["run_id"]
+    wait_until(lambda: run_of(client, sid, run_id)["status"] == "failed", "the run to fail on its third tick")
+    # Saved at the failure, not only on the periodic (once a second) save.
+    assert state_of(client, sid) == {"seen": 3}
+
+
+TALKER = """
+strategy = { name = "Talker", symbols = { "NSE:WIPRO" } }
+local told = 0
+function on_tick(ctx, tick)
+  told = told + 1
+  if told <= 3 then ctx.log("tick number", told) end
+end
+"""
+
+
+def test_log_lines_stream_over_the_websocket_to_their_owner_only(hub, client):
+    import json as json_module
+
+    from websockets.sync.client import connect as ws_connect
+
+    def subscribe(socket, key):
+        socket.send(json_module.dumps({"action": "authenticate", "api_key": key}))
+        assert json_module.loads(socket.recv(timeout=10))["status"] == "success"
+        socket.send(json_module.dumps({"action": "subscribe_strategy_logs"}))
+        reply = json_module.loads(socket.recv(timeout=10))
+        assert reply == {"type": "subscribe_strategy_logs", "status": "success", "message": "Subscribed to strategy log lines"}, reply
+
+    with ws_connect(hub.server.ws_url, open_timeout=10) as mine, ws_connect(hub.server.ws_url, open_timeout=10) as theirs:
+        subscribe(mine, hub.key)
+        subscribe(theirs, hub.other_key)
+        sid = hub.create(TALKER)["id"]
+        run_id = ok(client.strategystart(strategy_id=sid, mode="sandbox"))["run_id"]
+        lines = []
+        deadline = time.monotonic() + 30
+        while len([m for m in lines if m["message"].startswith("tick number")]) < 3 and time.monotonic() < deadline:
+            message = json_module.loads(mine.recv(timeout=30))
+            if message.get("type") == "strategy_log" and message["strategy_id"] == sid:
+                lines.append(message)
+        told = [m for m in lines if m["message"].startswith("tick number")]
+        assert [m["message"] for m in told] == ["tick number 1", "tick number 2", "tick number 3"], lines
+        assert all(m["run_id"] == run_id and m["level"] == "info" and m["id"] > 0 and m["ts"] for m in told), told
+        # The same lines the REST endpoint stores, with the same ids.
+        stored = {line["id"]: line["message"] for line in hub.post("logs", strategy_id=sid)[1]["data"]}
+        assert all(stored.get(m["id"]) == m["message"] for m in told), (stored, told)
+        ok(client.strategystop(strategy_id=sid))
+        # The other user's socket hears nothing of them.
+        theirs.send(json_module.dumps({"action": "ping"}))
+        while True:
+            message = json_module.loads(theirs.recv(timeout=10))
+            assert message.get("type") != "strategy_log", message
+            if message.get("type") == "pong":
+                break

@@ -109,6 +109,7 @@ public func buildApplication(
             await socket.handle(inbound: inbound, outbound: outbound, channel: context.requestContext.channel, logger: context.logger)
         }
         services.append(OrderUpdateStream(store: store, logger: logger) { socket.openSessions })
+        services.append(StrategyLogStream(store: store, logger: logger) { socket.openSessions })
     }
     if let brokerService = dependencies.broker {
         let hub = brokerService.hub

@@ -64,6 +64,23 @@ extension StrategyRunRepository {
         }
     }
 
+    /// Log lines by row id with the user who owns each strategy, oldest first: what the WebSocket
+    /// streams after a commit.
+    public func logs(rowIDs: [Int64]) async throws -> [(userID: Int64, log: StrategyLogRecord)] {
+        guard !rowIDs.isEmpty else { return [] }
+        return try await store.read { db in
+            let sql = """
+                SELECT l.id, l.strategy_id, l.run_id, l.level, l.message, l.line, l.created_at, s.user_id
+                  FROM strategy_logs l JOIN strategies s ON s.id = l.strategy_id
+                 WHERE l.id IN (\(rowIDs.map { _ in "?" }.joined(separator: ",")))
+                 ORDER BY l.id
+                """
+            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(rowIDs)).map { row in
+                (userID: row["user_id"], log: try StrategyLogRecord(row: row))
+            }
+        }
+    }
+
     /// The orders the strategy placed (by one run when `runID` is given), oldest first.
     public func orders(strategyID: Int64, runID: Int64? = nil) async throws -> [StrategyOrderRecord] {
         try await store.read { db in

@@ -9,6 +9,11 @@ extension OpenAPIComponents {
 
     private static func optional(_ schema: JSONValue) -> JSONValue { JSONSchema.nullable(schema) }
 
+    /// A declared exit's distance: points or percent.
+    private static let distance = JSONSchema.anyOf([
+        JSONSchema.object(["points": JSONSchema.number()]), JSONSchema.object(["percent": JSONSchema.number()]),
+    ])
+
     /// A strategy file, param or callback refused: 400 with the error's kind, field and line.
     static let strategyRefusal = JSONSchema.object(
         [
@@ -69,12 +74,21 @@ extension OpenAPIComponents {
                     JSONSchema.string(enum: ["exit", "on_bar", "on_fill", "on_order", "on_start", "on_stop", "on_tick", "on_timer"]),
                     "The callbacks the file defines, sorted."),
                 "accounts": JSONSchema.array(string),
-            ], "What the file's `strategy` table declares (its `exits` and `legs` are not listed here)."),
+                "exits": JSONSchema.object([
+                    "stop_loss": optional(distance), "target": optional(distance), "trailing": optional(distance),
+                ]),
+                "legs": JSONSchema.array(JSONSchema.ref("StrategyLeg"), "The declared legs, numbered from 1."),
+            ], "What the file's `strategy` table declares."),
         "StrategyLeg": JSONSchema.object([
             "id": JSONSchema.integer("From 1, in the file's order (what `strategy/close_leg` takes)."), "name": string,
             "kind": JSONSchema.string(enum: ["option", "future", "equity"]), "underlying": JSONSchema.string("The traded symbol for equity."),
             "exchange": string, "option_type": optional(JSONSchema.string(enum: ["CE", "PE"])),
             "expiry": optional(JSONSchema.string(enum: ["current_week", "next_week", "current_month", "next_month"])),
+            "strike": optional(
+                JSONSchema.anyOf([
+                    JSONSchema.string("`ATM`, `ITM1`…`ITM50` or `OTM1`…`OTM50`."), JSONSchema.number("A strike price."),
+                    JSONSchema.object(["premium": number], "The strike whose option's price is nearest this premium."),
+                ])),
             "action": JSONSchema.string(enum: ["BUY", "SELL"]), "lots": JSONSchema.integer("Lots for derivatives, units for equity."),
         ]),
         "StrategyRun": JSONSchema.object([

@@ -65,7 +65,32 @@ enum StrategyRendering {
             ]),
             "callbacks": .array(declaration.callbacks.map(\.rawValue).sorted().map(JSONValue.string)),
             "accounts": .array(declaration.accounts.map(JSONValue.string)),
+            "exits": .object([
+                "stop_loss": distance(declaration.exits.stopLoss), "target": distance(declaration.exits.target),
+                "trailing": distance(declaration.exits.trailing),
+            ]),
+            "legs": .array(declaration.legs.enumerated().map { leg($0.element, id: $0.offset + 1) }),
         ])
+    }
+
+    /// `{"percent": 1.5}` or `{"points": 10}`, as declared; null when not declared.
+    static func distance(_ distance: StrategyExits.Distance?) -> JSONValue {
+        switch distance {
+        case .percent(let percent): .object(["percent": .number(percent)])
+        case .points(let points): .object(["points": .number(points)])
+        case nil: .null
+        }
+    }
+
+    /// A leg's strike as declared: `ATM`, `ITM2`, `OTM1`, a price, or `{"premium": 50}`.
+    static func strike(_ strike: StrategyLeg.Strike?) -> JSONValue {
+        switch strike {
+        case .relative(0): .string("ATM")
+        case .relative(let steps): .string(steps > 0 ? "ITM\(steps)" : "OTM\(-steps)")
+        case .price(let price): .number(price)
+        case .premium(let premium): .object(["premium": .number(premium)])
+        case nil: .null
+        }
     }
 
     static func parameter(_ parameter: StrategyParameter) -> JSONValue {
@@ -87,7 +112,8 @@ enum StrategyRendering {
         .object([
             "id": .integer(Int64(id)), "name": .string(leg.name), "kind": .string(leg.kind.rawValue), "underlying": .string(leg.underlying),
             "exchange": .string(leg.exchange), "option_type": leg.optionType.map { .string($0.rawValue) } ?? .null,
-            "expiry": leg.expiry.map { .string($0.rawValue) } ?? .null, "action": .string(leg.action.rawValue), "lots": .integer(leg.lots),
+            "expiry": leg.expiry.map { .string($0.rawValue) } ?? .null, "strike": strike(leg.strike), "action": .string(leg.action.rawValue),
+            "lots": .integer(leg.lots),
         ])
     }
 

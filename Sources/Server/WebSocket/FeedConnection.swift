@@ -61,6 +61,17 @@ struct FeedConnection: Sendable {
         case .unsubscribeOrders:
             session.ordersSubscribed = false
             send(["type": .string("unsubscribe_orders"), "status": .string("success"), "message": .string("Unsubscribed from order updates")])
+        case .subscribeStrategyLogs:
+            session.strategyLogsSubscribed = true
+            send(
+                ["type": .string("subscribe_strategy_logs"), "status": .string("success"), "message": .string("Subscribed to strategy log lines")])
+        case .unsubscribeStrategyLogs:
+            session.strategyLogsSubscribed = false
+            send(
+                [
+                    "type": .string("unsubscribe_strategy_logs"), "status": .string("success"),
+                    "message": .string("Unsubscribed from strategy log lines"),
+                ])
         case .brokerInfo:
             send([
                 "type": .string("broker_info"), "status": .string("success"), "broker": .string(MarketDataMessage.broker),

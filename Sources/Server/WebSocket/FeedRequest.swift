@@ -19,6 +19,9 @@ enum FeedRequest: Equatable {
     case unsubscribeAll
     case subscribeOrders
     case unsubscribeOrders
+    /// RealAlgo's: the signed-in user's strategies' log lines as they are stored.
+    case subscribeStrategyLogs
+    case unsubscribeStrategyLogs
     case ping(timestamp: JSONValue?, pingID: JSONValue?)
     case brokerInfo
     case supportedBrokers
@@ -57,6 +60,10 @@ enum FeedRequest: Equatable {
             return .subscribeOrders
         case "unsubscribe_orders":
             return .unsubscribeOrders
+        case "subscribe_strategy_logs":
+            return .subscribeStrategyLogs
+        case "unsubscribe_strategy_logs":
+            return .unsubscribeStrategyLogs
         case "ping":
             return .ping(timestamp: fields["timestamp"], pingID: fields["_pingId"])
         case "get_broker_info":

@@ -39,6 +39,7 @@ final class FeedSession: Sendable {
         var principal: Principal?
         var subscriptions: [Int64: Set<SubscriptionMode>] = [:]
         var ordersSubscribed = false
+        var strategyLogsSubscribed = false
         var closeRequest: CloseRequest?
     }
 
@@ -194,6 +195,11 @@ final class FeedSession: Sendable {
     var subscriptions: [Int64: Set<SubscriptionMode>] {
         get { state.withLock { $0.subscriptions } }
         set { state.withLock { $0.subscriptions = newValue } }
+    }
+
+    var strategyLogsSubscribed: Bool {
+        get { state.withLock { $0.strategyLogsSubscribed } }
+        set { state.withLock { $0.strategyLogsSubscribed = newValue } }
     }
 
     var ordersSubscribed: Bool {

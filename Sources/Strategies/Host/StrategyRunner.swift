@@ -149,6 +149,9 @@ actor StrategyRunner {
         } catch {
             logger.error("positions of a failed strategy not closed", metadata: ["strategy_id": "\(strategyID)", "error": "\(error)"])
         }
+        // The state as the script left it, so the calls since the last periodic save are not lost
+        // (a VM out of memory may not serialize it: then the last save stands).
+        try? await saveState()
         return StrategyRunEnd(status: "failed", reason: "error", error: message, line: error.line)
     }
 

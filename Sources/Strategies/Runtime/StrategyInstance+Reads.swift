@@ -119,6 +119,10 @@ extension StrategyInstance {
 
     /// `ctx.bars(symbol, [timeframe,] n)`: the last n closed bars, oldest first.
     private func bars(_ arguments: LuaArguments) throws -> [LuaValue] {
+        // `ctx.bars(20)` is `ctx.bars(nil, 20)`: a number first means the strategy's only symbol.
+        if arguments[0].integerValue != nil, declaration.symbols.count == 1 {
+            return try bars(LuaArguments(arguments.function, [.nil] + arguments.values))
+        }
         let symbol = try resolveSymbol(arguments, 0)
         var timeframe = declaration.timeframe
         var countIndex = 1
