@@ -4,14 +4,14 @@ the backtester, on the same tick file: the product's promise, end to end.
 The tick file (e2e/strategy_ticks.py) is 40 minutes of NSE:SBIN from 09:15 IST, four ticks a
 minute at seconds 10, 25, 40 and 55, after one NSE:INFY tick at 09:05 that no strategy follows. The
 replay's clock starts at that tick, so at ×30 there are twenty seconds of wall time to create and
-start the strategies before SBIN's first tick, and eleven before its first bar closes: both
+start the strategies before SBIN's first tick, and eleven before its first bar closes: the
 strategies start from nothing, as the backtest does (no history to seed, no race with it).
 
 `serve --feed replay --replay-speed 30 --always-open` replays it at a minute of data in two seconds. The
 hub closes each minute bar by its clock, at the minute, and the sandbox fills an order at the quote
 of that moment; the backtester must do the same. Fifteen seconds of data (500 ms of wall time)
 separate two ticks, so an order is filled before the next price arrives even on a busy machine.
-Two users, one strategy each, so each sandbox account holds one strategy's position. The
+One user per strategy, so each sandbox account holds one strategy's position. The
 comparison is made while both still run: stopping would add a closing order the backtest (which
 leaves positions open at the end of its data) does not have."""
 
@@ -31,7 +31,12 @@ CASES = {
     # file name: params (small periods, so a 40-minute file has several signals)
     "ema_crossover": {"fast": 3, "slow": 8},
     "custom_exit_rule": {"lookback": 5, "max_bars": 5},
+    "supertrend_trend": {"period": 3, "multiplier": 1.0},
+    "rsi_mean_reversion": {"period": 3, "oversold": 35, "overbought": 65},
+    "opening_range_breakout": {"range_minutes": 5, "exit_hhmm": 950},
 }
+# Trades each case makes at least on the file (the breakout trades once a day: in and out).
+MIN_TRADES = {"opening_range_breakout": 2}
 
 
 def tick_file(path):
@@ -56,7 +61,7 @@ def backtest(data_dir, name, ticks, out):
 
 @pytest.fixture(scope="module")
 def replayed(tmp_path_factory):
-    """Runs both strategies live over the replay; returns {name: (backtest trades, live orders)}."""
+    """Runs every case live over the replay; returns {name: (backtest trades, live orders)}."""
     root = tmp_path_factory.mktemp("parity")
     data_dir = root / "data"
     run("migrate", data_dir=data_dir)
@@ -96,7 +101,7 @@ def replayed(tmp_path_factory):
 @pytest.mark.parametrize("name", CASES)
 def test_live_sandbox_orders_are_the_backtest_trades(replayed, name):
     (report, trades), orders = replayed[name]
-    assert len(trades) >= 5, trades
+    assert len(trades) >= MIN_TRADES.get(name, 5), trades
     if name == "custom_exit_rule":
         assert {t["tag"] for t in trades} == {"breakout", "exit:rule"}, trades
     assert all(order["status"] == "complete" for order in orders), orders
@@ -107,3 +112,48 @@ def test_live_sandbox_orders_are_the_backtest_trades(replayed, name):
     # replay's clock has moved on a little by the time the order reaches the sandbox.
     for trade, order in zip(trades, orders):
         assert 0 <= order["traded"] - int(trade["time"]) < 3, (trade, order)
+
+
+# MARK: - The short straddle: legs, timers and option prices, live and backtested
+
+STRADDLE_PARAMS = {"entry_hhmm": 920, "exit_hhmm": 940, "lots": 1}
+
+
+@pytest.fixture(scope="module")
+def straddle(tmp_path_factory):
+    """The short straddle over 09:15–09:45 of NIFTY and its options (the calm day of
+    test_strategy_examples, cut short): entered at 09:20 by its one-second timer, closed at 09:40."""
+    root = tmp_path_factory.mktemp("parity-straddle")
+    data_dir = root / "data"
+    run("migrate", data_dir=data_dir)
+    key = create_user_with_key(data_dir, "straddler")
+    day, _ = strategy_ticks.straddle_date(data_dir)
+    rows, _ = strategy_ticks.nifty_straddle_day(day, strategy_ticks.nifty_contracts(data_dir), scenario="calm")
+    ticks = strategy_ticks.write(root / "straddle.csv", [row for row in rows if row["timestamp"][11:16] < "09:45"])
+    params = [flag for name, value in STRADDLE_PARAMS.items() for flag in ("--param", f"{name}={value}")]
+    report = json.loads(run("backtest", ROOT / "strategies" / "short_straddle.lua", "--data", ticks, "--always-open", "--json", "--no-store",
+                            "--trades", root / "trades.csv", *params, data_dir=data_dir).stdout)
+    with open(root / "trades.csv", newline="") as file:
+        expected = list(csv.DictReader(file))
+    empty = root / "strategies"
+    empty.mkdir()
+    server = start_server(data_dir, "--feed", "replay", "--replay-file", ticks, "--replay-speed", SPEED, "--always-open",
+                          "--strategies-dir", empty)
+    try:
+        sid = post(server, key, "strategy/create", source=(ROOT / "strategies" / "short_straddle.lua").read_text())["data"]["id"]
+        post(server, key, "strategy/start", strategy_id=sid, mode="sandbox", params=STRADDLE_PARAMS)
+        wait_until(lambda: post(server, key, "websocket/status")["data"]["state"] == "finished", "the replay to finish", timeout=180)
+        time.sleep(1)
+        live = post(server, key, "strategy/orders", strategy_id=sid)["data"]
+    finally:
+        server.stop()
+    return report, expected, live
+
+
+def test_the_short_straddle_trades_the_same_legs_live_and_backtested(straddle):
+    report, trades, orders = straddle
+    assert [t["tag"] for t in trades] == ["leg:short_ce", "leg:short_pe", "exit time", "exit time"], trades
+    assert all(order["status"] == "complete" for order in orders), orders
+    backtested = [(t["symbol"], t["action"], int(t["quantity"]), float(t["price"])) for t in trades]
+    lived = [(o["symbol"], o["action"], o["qty"], o["avg_fill_price"]) for o in orders]
+    assert lived == backtested, f"\nlive:     {lived}\nbacktest: {backtested}"
