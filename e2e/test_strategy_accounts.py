@@ -9,13 +9,11 @@ order too. A sandbox run of the same file never reaches B or C.
 Every process started here is stopped when the module ends; everything listens on 127.0.0.1.
 """
 
-import json
-
 import pytest
 from openalgo import api
 
-from conftest import SIMULATOR_FLAGS, create_user_with_key, http, ok, run, start_server, wait_until
-from test_upstream_orders import Upstream
+from conftest import http, ok, wait_until
+from test_upstream_orders import start_desk
 
 MIRRORED = """
 strategy = {
@@ -49,24 +47,11 @@ def desk(tmp_path_factory):
     root = tmp_path_factory.mktemp("strategy-accounts")
     started = []
     try:
-        b = Upstream(root, "b")
-        started.append(b)
-        c = Upstream(root, "c")
-        started.append(c)
-        a_dir = root / "a"
-        run("migrate", data_dir=a_dir)
-        a_key = create_user_with_key(a_dir)
-        for name, upstream, priority in (("b", b, 0), ("c", c, 1)):
-            run("account", "add", name, "--user", "trader", "--host", upstream.server.url, "--ws-url", upstream.server.ws_url,
-                "--priority", priority, "--api-key-stdin", data_dir=a_dir, input=upstream.key)
         strategies = root / "strategies"
         strategies.mkdir()
-        a = start_server(a_dir, *SIMULATOR_FLAGS, "--strategies-dir", strategies, "--upstream-reconcile-seconds", "0.5",
-                         "--upstream-timeout-seconds", "5", log_path=root / "a.log")
-        started.append(a)
-        client = api(api_key=a_key, host=a.url, ws_port=a.ws_port)
-        accounts = {row["name"]: row["id"] for row in json.loads(run("account", "list", "--format", "json", data_dir=a_dir).stdout)}
-        yield {"a": a, "key": a_key, "client": client, "b": b, "c": c, "accounts": accounts}
+        desk = start_desk(root, started, "--strategies-dir", strategies)
+        client = api(api_key=desk["key"], host=desk["a"].url, ws_port=desk["a"].ws_port)
+        yield {**desk, "client": client}
         client.close()
     finally:
         for process in reversed(started):

@@ -57,27 +57,33 @@ def ok(reply):
     return reply
 
 
+def start_desk(root, started, *a_flags):
+    """Upstreams B and C, and A with accounts `b` (priority 0) and `c` (1) pointing at them, served
+    with `a_flags`. Every process is appended to `started` as it starts, for the caller to stop."""
+    b = Upstream(root, "b")
+    started.append(b)
+    c = Upstream(root, "c")
+    started.append(c)
+    a_dir = root / "a"
+    run("migrate", data_dir=a_dir)
+    a_key = create_user_with_key(a_dir)
+    for name, upstream, priority in (("b", b, 0), ("c", c, 1)):
+        run("account", "add", name, "--user", "trader", "--host", upstream.server.url, "--ws-url", upstream.server.ws_url,
+            "--priority", priority, "--api-key-stdin", data_dir=a_dir, input=upstream.key)
+    accounts = {row["name"]: row["id"] for row in json.loads(run("account", "list", "--format", "json", data_dir=a_dir).stdout)}
+    a = start_server(a_dir, *SIMULATOR_FLAGS, "--upstream-reconcile-seconds", "0.5", "--upstream-timeout-seconds", "5", *a_flags,
+                     log_path=root / "a.log")
+    started.append(a)
+    return {"a": a, "a_dir": a_dir, "key": a_key, "b": b, "c": c, "accounts": accounts}
+
+
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory):
-    root = tmp_path_factory.mktemp("upstream-orders")
     started = []
     try:
-        b = Upstream(root, "b")
-        started.append(b)
-        c = Upstream(root, "c")
-        started.append(c)
-        a_dir = root / "a"
-        run("migrate", data_dir=a_dir)
-        a_key = create_user_with_key(a_dir)
-        for name, upstream, priority in (("b", b, 0), ("c", c, 1)):
-            run("account", "add", name, "--user", "trader", "--host", upstream.server.url, "--ws-url", upstream.server.ws_url,
-                "--priority", priority, "--api-key-stdin", data_dir=a_dir, input=upstream.key)
-        accounts = {row["name"]: row["id"] for row in json.loads(run("account", "list", "--format", "json", data_dir=a_dir).stdout)}
-        a = start_server(a_dir, *SIMULATOR_FLAGS, "--upstream-reconcile-seconds", "0.5", "--upstream-timeout-seconds", "5",
-                         log_path=root / "a.log")
-        started.append(a)
-        client = api(api_key=a_key, host=a.url, ws_port=a.ws_port)
-        yield {"a": a, "a_dir": a_dir, "client": client, "b": b, "c": c, "accounts": accounts}
+        desk = start_desk(tmp_path_factory.mktemp("upstream-orders"), started)
+        client = api(api_key=desk["key"], host=desk["a"].url, ws_port=desk["a"].ws_port)
+        yield {**desk, "client": client}
         client.close()
     finally:
         for process in reversed(started):

@@ -3,7 +3,6 @@ import Foundation
 import Logging
 import NIOCore
 import Schema
-import ServiceLifecycle
 
 /// Sends `order_update` messages to the WebSocket clients that asked for them
 /// (`subscribe_orders`): every committed change to an order — placed, filled, modified,
@@ -12,11 +11,8 @@ import ServiceLifecycle
 ///
 /// It follows the store's change feed rather than being called by the order path, so no writer
 /// can forget to publish and nothing is announced that a rollback undid.
-final class OrderUpdateStream: Service {
-    /// Commits the stream may fall behind by before the oldest notifications are dropped.
-    static let bufferedTransactions = 65_536
-
-    private let store: Store
+final class OrderUpdateStream: ChangeFeedFollower {
+    let store: Store
     private let sessions: @Sendable () -> [FeedSession]
     private let logger: Logger
 
@@ -24,16 +20,6 @@ final class OrderUpdateStream: Service {
         self.store = store
         self.sessions = sessions
         self.logger = logger
-    }
-
-    func run() async throws {
-        let transactions = store.changes.subscribe(bufferingNewest: Self.bufferedTransactions)
-        await withGracefulShutdownHandler {
-            for await transaction in transactions.cancelOnGracefulShutdown() {
-                await deliver(transaction)
-            }
-        } onGracefulShutdown: {
-        }
     }
 
     /// Sends the orders `transaction` touched to their owners' subscribed sessions.

@@ -3,7 +3,6 @@ import Foundation
 import Logging
 import NIOCore
 import Schema
-import ServiceLifecycle
 
 /// Sends `strategy_log` messages (RealAlgo's) to the WebSocket clients that asked for them
 /// (`subscribe_strategy_logs`): every line a strategy logs — `ctx.log`, its errors, the host's
@@ -11,8 +10,8 @@ import ServiceLifecycle
 ///
 /// Like ``OrderUpdateStream`` it follows the store's change feed, so a line is announced only
 /// after its commit and whoever wrote it.
-final class StrategyLogStream: Service {
-    private let store: Store
+final class StrategyLogStream: ChangeFeedFollower {
+    let store: Store
     private let sessions: @Sendable () -> [FeedSession]
     private let logger: Logger
 
@@ -20,16 +19,6 @@ final class StrategyLogStream: Service {
         self.store = store
         self.sessions = sessions
         self.logger = logger
-    }
-
-    func run() async throws {
-        let transactions = store.changes.subscribe(bufferingNewest: OrderUpdateStream.bufferedTransactions)
-        await withGracefulShutdownHandler {
-            for await transaction in transactions.cancelOnGracefulShutdown() {
-                await deliver(transaction)
-            }
-        } onGracefulShutdown: {
-        }
     }
 
     /// Sends the log lines `transaction` added to their owners' subscribed sessions.
