@@ -24,7 +24,8 @@ public struct StrategyRisk: Sendable, Equatable, Codable {
     /// - Throws: ``StrategyScriptError`` `.declaration` naming the field.
     public init(lua value: LuaValue?) throws {
         self.init()
-        guard let value, value != .nil else { return }
+        // An empty table crosses as an empty list: no limits beyond the defaults.
+        guard let value, value != .nil, value != .array([]) else { return }
         guard case .dictionary(let fields) = value else {
             throw StrategyScriptError(.declaration, field: "strategy.risk", "must be a table")
         }
@@ -96,7 +97,7 @@ public struct StrategyExits: Sendable, Equatable, Codable {
     /// - Throws: ``StrategyScriptError`` `.declaration` naming the field.
     public init(lua value: LuaValue?) throws {
         self.init()
-        guard let value, value != .nil else { return }
+        guard let value, value != .nil, value != .array([]) else { return }
         guard case .dictionary(let fields) = value else {
             throw StrategyScriptError(.declaration, field: "strategy.exits", "must be a table")
         }
