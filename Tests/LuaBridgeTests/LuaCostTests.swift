@@ -3,8 +3,9 @@ import Testing
 
 @testable import LuaBridge
 
-/// What the sandbox's replacements cost next to Lua's own, measured in one VM. The bounds are loose
-/// (machines and debug builds vary); the numbers are printed for the record.
+/// The sandbox's replacements of `pairs` and `string.find` give what Lua's own give, over the
+/// inputs a strategy typically has; what they cost next to Lua's own is printed for the record,
+/// never asserted (timings belong to benchmarks, not tests).
 @Suite("Lua sandbox replacement costs")
 struct LuaCostTests {
     static let measure = """
@@ -47,10 +48,26 @@ struct LuaCostTests {
         scan(string.find)() scan(original.find)()
         local oursFind = per(rounds * #lines, scan(string.find))
         local luaFind = per(rounds * #lines, scan(original.find))
+
+        -- The same answers: every key visited once, every capture equal.
+        local function visited(iterate)
+            local seen, count = {}, 0
+            for k, v in iterate(t) do
+                assert(not seen[k] and t[k] == v, "key " .. tostring(k))
+                seen[k], count = true, count + 1
+            end
+            return count
+        end
+        assert(visited(pairs) == 1000 and visited(original.pairs) == 1000)
+        for i = 1, #lines do
+            local ours, theirs = table.pack(string.find(lines[i], pattern)), table.pack(original.find(lines[i], pattern))
+            assert(ours.n == theirs.n, lines[i])
+            for k = 1, theirs.n do assert(ours[k] == theirs[k], lines[i]) end
+        end
         return oursPairs, luaPairs, oursFind, luaFind
         """
 
-    @Test("pairs over 1,000 string keys and find with a typical pattern, against Lua's own")
+    @Test("pairs over 1,000 string keys and find with a typical pattern answer as Lua's own")
     func costs() throws {
         var configuration = LuaVM.Configuration(budget: LuaBudget(time: .seconds(120)))
         configuration.exposesOriginalFunctions = true
@@ -65,7 +82,5 @@ struct LuaCostTests {
             find with a 3-capture anchored pattern: sandbox \(Int(oursFind)) ns, Lua's own \(Int(luaFind)) ns \
             (x\((oursFind / luaFind * 100).rounded() / 100))
             """)
-        #expect(oursPairs < 20 * luaPairs)
-        #expect(oursFind < 5 * luaFind)
     }
 }

@@ -31,17 +31,14 @@ struct LuaPatternTests {
         try expectHealthy(vm)
     }
 
-    @Test("the hostile pattern stops with budgetExceeded well under a second, and the VM stays usable")
+    @Test("the hostile pattern stops at the step limit, with no time budget at all, and the VM stays usable")
     func hostilePatternStops() throws {
+        // No time or instruction budget: only the matcher's own step limit can stop it.
         let vm = try LuaVM(configuration: LuaVM.Configuration(budget: .unlimited))
-        let clock = ContinuousClock()
-        let start = clock.now
         let error = try expectLuaError { try vm.execute("\n" + Self.hostile, name: "hostile") }
-        let elapsed = clock.now - start
         #expect(error.code == .budgetExceeded)
         #expect(error.message == "hostile:2: pattern matching step limit exceeded")
         #expect(error.line == 2)
-        #expect(elapsed < .seconds(1), "took \(elapsed)")
         try expectHealthy(vm)
         // Ordinary patterns still work afterwards, through the method syntax too.
         #expect(try vm.execute("return ('key = value'):match('(%w+)%s*=%s*(%w+)')", name: "after").results == ["key", "value"])
