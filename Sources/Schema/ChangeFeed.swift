@@ -19,6 +19,12 @@ public struct CommittedTransaction: Sendable {
 
     /// The tables this transaction touched.
     public var tables: Set<String> { Set(changes.map(\.table)) }
+
+    /// The `orders` rows inserted or updated, each once, in the order first changed.
+    public var orderRowIDs: [Int64] {
+        var seen: Set<Int64> = []
+        return changes.filter { $0.table == "orders" && $0.kind != .delete && seen.insert($0.rowID).inserted }.map(\.rowID)
+    }
 }
 
 /// Publishes what each committed write changed, whoever wrote it through this process's store.

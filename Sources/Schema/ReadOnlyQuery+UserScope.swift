@@ -7,11 +7,14 @@ extension ReadOnlyQuery {
     /// bars, ticks, the calendar, settings) whole, and of everything that belongs to someone only
     /// that user's rows.
     ///
-    /// Each owned table is shadowed by a TEMP view of the same name that keeps the user's rows
-    /// (SQLite resolves an unqualified name in `temp` before `main`), so `SELECT * FROM orders`
-    /// reads the user's orders. The authorizer then refuses any read of an owned table that does
-    /// not come through one of these views (`main.orders`, or a table with no view, such as
-    /// `api_keys`): the views are the only way in, and a query cannot create views of its own.
+    /// Each owned table is shadowed by a TEMP view of the same name (SQLite resolves an unqualified
+    /// name in `temp` before `main`), so `SELECT * FROM orders` reads the user's orders. That view
+    /// reads a second one, named with a random nonce fresh for every query, which filters the
+    /// table. The authorizer allows a read of an owned table only when the innermost view it comes
+    /// through is one of the nonce views. The nonce matters: SQLite reports a CTE's name in the
+    /// same place as a view's, so a filter view with a plain name (`orders`) could be impersonated
+    /// by `WITH orders AS (SELECT * FROM main.orders)`. The query cannot learn the nonce: the temp
+    /// schema, PRAGMAs (table-valued ones too) and EXPLAIN are refused in a scoped query.
     public struct UserScope: Sendable, Equatable {
         public var userID: Int64
 
@@ -65,14 +68,20 @@ extension ReadOnlyQuery {
 
         /// Tables a scoped query may read only through its views: the viewed ones and the secrets.
         static let ownedTables: Set<String> = Set(views.map(\.table)).union(["api_keys", "sessions"])
-        static let viewNames: Set<String> = Set(views.map(\.table))
 
-        /// Creates the views on `db`, before the connection is made query-only. The hub's own views
-        /// (`daily_pnl`, `trade_journal`, …) are copied to TEMP too, so that their tables resolve
-        /// to the scoped views and they report the user's rows.
-        func install(on db: OpaquePointer) throws {
-            var statements = Self.views.map { table, select in
-                "CREATE TEMP VIEW \(table) AS \(select.replacingOccurrences(of: ":user", with: String(userID)))"
+        /// Creates the views on `db`, before the connection is made query-only, and returns the
+        /// names of the filter views (the only ones allowed to read owned tables). The hub's own
+        /// views (`daily_pnl`, `trade_journal`, …) are copied to TEMP too, so that their tables
+        /// resolve to the scoped views and they report the user's rows.
+        func install(on db: OpaquePointer) throws -> Set<String> {
+            let nonce = String(UInt64.random(in: .min ... .max), radix: 16) + String(UInt64.random(in: .min ... .max), radix: 16)
+            var filters: Set<String> = []
+            var statements: [String] = []
+            for (table, select) in Self.views {
+                let filter = "_scope_\(nonce)_\(table)"
+                filters.insert(filter)
+                statements.append("CREATE TEMP VIEW \(filter) AS \(select.replacingOccurrences(of: ":user", with: String(userID)))")
+                statements.append("CREATE TEMP VIEW \(table) AS SELECT * FROM \(filter)")
             }
             statements += try Self.hubViews(db).map { "CREATE TEMP VIEW" + $0.dropFirst("CREATE VIEW".count) }
             for sql in statements {
@@ -80,6 +89,7 @@ extension ReadOnlyQuery {
                     throw StoreError(.other, "cannot scope the query to user \(userID): \(String(cString: sqlite3_errmsg(db)))")
                 }
             }
+            return filters
         }
 
         /// The `CREATE VIEW` statements of the hub's views.

@@ -88,13 +88,13 @@ public enum ReadOnlyQuery {
         _ = csqlite_disable_dqs(db)
         sqlite3_limit(db, SQLITE_LIMIT_LENGTH, limits.maxValueBytes)
         sqlite3_limit(db, SQLITE_LIMIT_ATTACHED, 0)
-        try scope?.install(on: db)
+        let scopeViews = try scope?.install(on: db)
         guard sqlite3_exec(db, "PRAGMA query_only = 1", nil, nil, nil) == SQLITE_OK else {
             throw StoreError(.other, "cannot make the connection query-only: \(String(cString: sqlite3_errmsg(db)))")
         }
         try checkIsHub(db, path: databaseURL.path)
 
-        let guardrail = Guardrail(deadline: ContinuousClock.now.advanced(by: limits.timeout), scoped: scope != nil)
+        let guardrail = Guardrail(deadline: ContinuousClock.now.advanced(by: limits.timeout), scopeViews: scopeViews)
         let context = Unmanaged.passRetained(guardrail)
         defer { context.release() }
         sqlite3_set_authorizer(db, authorize, context.toOpaque())
@@ -116,6 +116,10 @@ public enum ReadOnlyQuery {
         guard try onlyCommentsRemain(prepared.1, db) else {
             throw StoreError(.invalidQuery, "one statement at a time: remove everything after the first ';'")
         }
+        // EXPLAIN's listing could name the scope's views.
+        guard scopeViews == nil || sqlite3_stmt_isexplain(statement) == 0 else {
+            throw StoreError(.queryDenied, "EXPLAIN is not available in a strategy's query")
+        }
         guard sqlite3_stmt_readonly(statement) != 0 else {
             throw StoreError(.queryDenied, "read-only: this statement would change the database, and queries here only read it")
         }
@@ -134,6 +138,8 @@ public enum ReadOnlyQuery {
                         .queryTimeout, "the query ran longer than \(limits.timeout) and was stopped; narrow it or raise the time limit",
                         sqliteCode: status)
                 }
+                // Table-valued pragmas consult the authorizer as they run, not when prepared.
+                if let denial = guardrail.denial { throw StoreError(.queryDenied, denial, sqliteCode: status) }
                 throw StoreError(.invalidQuery, "SQL error: \(String(cString: sqlite3_errmsg(db)))", sqliteCode: status)
             }
             if rows.count == limits.maxRows {
@@ -210,13 +216,13 @@ public enum ReadOnlyQuery {
     /// State shared with the C callbacks for one query.
     final class Guardrail {
         let deadline: ContinuousClock.Instant
-        /// Owned tables may be read only through the scope's views.
-        let scoped: Bool
+        /// A scoped query's filter views: owned tables may be read only through them.
+        let scopeViews: Set<String>?
         var denial: String?
 
-        init(deadline: ContinuousClock.Instant, scoped: Bool) {
+        init(deadline: ContinuousClock.Instant, scopeViews: Set<String>?) {
             self.deadline = deadline
-            self.scoped = scoped
+            self.scopeViews = scopeViews
         }
     }
 }
@@ -232,20 +238,26 @@ private func authorize(
     let firstText = first.map { String(cString: $0) }
     let secondText = second.map { String(cString: $0) }
     switch action {
-    case SQLITE_READ where guardrail.scoped:
-        // `trigger` is the innermost view the read comes through: only the scope's own views may
-        // read an owned table of the hub.
+    case SQLITE_PRAGMA where guardrail.scopeViews != nil:
+        // Table-valued pragmas (pragma_table_list) come here too: they would list the scope's views.
+        guardrail.denial = "PRAGMA \((firstText ?? "").lowercased()) is not available in a strategy's query"
+        return SQLITE_DENY
+    case SQLITE_READ where guardrail.scopeViews != nil:
+        let databaseName = database.map { String(cString: $0) }
+        if databaseName == "temp", let table = firstText, isSchemaTable(table) {
+            guardrail.denial = "the temporary schema is not readable in a strategy's query"
+            return SQLITE_DENY
+        }
         // An empty column is SQLite noting a table in FROM, with no view context even through a
         // scope view; it reads no values (a bare `count(*)` of main.orders learns the row count,
         // nothing in the rows: any column, in WHERE too, is a read of its own, checked here).
-        guard let table = firstText, secondText?.isEmpty == false, database.map({ String(cString: $0) }) == "main",
-            ReadOnlyQuery.UserScope.ownedTables.contains(table)
+        // `trigger` is the innermost view (or CTE) the read comes through.
+        guard let table = firstText, secondText?.isEmpty == false, databaseName == "main", ReadOnlyQuery.UserScope.ownedTables.contains(table)
         else { return SQLITE_OK }
-        if let view = trigger.map({ String(cString: $0) }), ReadOnlyQuery.UserScope.viewNames.contains(view) { return SQLITE_OK }
+        if let view = trigger.map({ String(cString: $0) }), guardrail.scopeViews?.contains(view) == true { return SQLITE_OK }
         guardrail.denial =
-            ReadOnlyQuery.UserScope.viewNames.contains(table)
-            ? "only your own rows: read \(table) (your rows) rather than main.\(table)"
-            : "\(table) is not readable here"
+            table == "api_keys" || table == "sessions"
+            ? "\(table) is not readable here" : "only your own rows: read \(table) (your rows) rather than main.\(table)"
         return SQLITE_DENY
     case SQLITE_SELECT, SQLITE_READ, SQLITE_FUNCTION, SQLITE_RECURSIVE:
         return SQLITE_OK

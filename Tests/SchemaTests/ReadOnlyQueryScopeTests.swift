@@ -78,6 +78,17 @@ struct ReadOnlyQueryScopeTests {
         ("SELECT credentials FROM accounts", "no such column: credentials"),
         ("SELECT count(*) FROM main.daily_pnl", "only your own rows"),
         ("DROP VIEW orders", "read-only"),
+        // A CTE named like a scope view is still not one of its views.
+        ("WITH orders AS (SELECT * FROM main.orders) SELECT * FROM orders", "only your own rows"),
+        ("WITH trades AS (SELECT key_hash AS k FROM main.api_keys) SELECT * FROM trades", "api_keys is not readable here"),
+        ("WITH accounts AS (SELECT credentials FROM main.accounts) SELECT * FROM accounts", "only your own rows"),
+        ("WITH users AS (SELECT password_hash FROM main.users) SELECT * FROM users", "only your own rows"),
+        // Nothing lists the scope's views, whose names would let a CTE pass for one.
+        ("SELECT name FROM temp.sqlite_master", "temporary schema is not readable"),
+        ("SELECT name FROM sqlite_temp_schema", "temporary schema is not readable"),
+        ("SELECT name FROM pragma_table_list", "PRAGMA table_list is not available"),
+        ("PRAGMA table_list", "PRAGMA table_list is not available"),
+        ("EXPLAIN SELECT * FROM orders", "EXPLAIN is not available"),
     ]
 
     @Test("reading past the scope is refused, naming the way in", arguments: refused.indices)

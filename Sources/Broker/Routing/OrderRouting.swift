@@ -19,8 +19,13 @@ public struct OrderRouting: Sendable {
     /// The route for new orders of `userID`: the account named `accountName`, else the default.
     /// - Throws: ``OrderRejection`` for an unknown or disabled account.
     public func route(userID: Int64, accountName: String? = nil) async throws -> any OrderRoute {
-        let account = try await account(userID: userID, accountName: accountName)
-        if account.isSandbox { return SandboxRoute(broker: sandbox, accountID: accountName == nil ? nil : account.id) }
+        route(for: try await account(userID: userID, accountName: accountName), named: accountName != nil)
+    }
+
+    /// The route of `account`. A sandbox account named in the request is addressed by id; the
+    /// default one lets the broker pick the user's sandbox account.
+    public func route(for account: RouteAccount, named: Bool = true) -> any OrderRoute {
+        if account.isSandbox { return SandboxRoute(broker: sandbox, accountID: named ? account.id : nil) }
         return UpstreamRoute(desk: upstream, account: account)
     }
 

@@ -23,7 +23,7 @@ extension StrategyController {
             try body.rejectUnknownFields(allowed: ["source", "params"])
             let source = try Self.source(body)
             let declaration = try checked(source, name: "new")
-            let params = try Self.checkedParams(try Self.params(body), declaration)
+            let params = try StrategyService.checkedParams(try Self.params(body), declaration)
             let record: StrategyRecord
             do {
                 record = try await store.strategies.create(
@@ -47,7 +47,7 @@ extension StrategyController {
                     "source", "The file declares the name '\(declaration.name)'; this strategy is '\(record.name)'. Names do not change.")
             }
             // Everything is checked before anything is saved: a refused param keeps the old source.
-            let params = body.fields["params"] == nil ? nil : try Self.checkedParams(try Self.params(body), declaration)
+            let params = body.fields["params"] == nil ? nil : try StrategyService.checkedParams(try Self.params(body), declaration)
             if let source {
                 record = try await store.strategies.saveSource(
                     strategyID: record.id, userID: principal.userID, source: source, origin: principal.sourceOrigin,
@@ -64,7 +64,7 @@ extension StrategyController {
             try body.rejectUnknownFields(allowed: ["strategy_id", "enabled"])
             let record = try await owned(body, principal)
             guard let enabled = try body.optionalBool("enabled") else { throw APIError.invalidField("enabled", "Missing data for required field.") }
-            try await store.strategies.setLiveEnabled(strategyID: record.id, userID: principal.userID, enabled: enabled, actor: .api)
+            try await store.strategies.setLiveEnabled(strategyID: record.id, userID: principal.userID, enabled: enabled, actor: principal.actor)
             return try StrategyRendering.success(["strategy_id": .integer(record.id), "live_enabled": .bool(enabled)])
         }
         routes.post("strategy/reload") { request, _ in
@@ -98,9 +98,4 @@ extension StrategyController {
         do { return try service.check(source, chunkName: name) } catch let error as StrategyScriptError { throw StrategyService.refused(error) }
     }
 
-    /// Params checked against the declaration, as the JSON the hub stores.
-    static func checkedParams(_ params: [String: LuaValue], _ declaration: StrategyDeclaration) throws -> String {
-        do { _ = try declaration.resolveParameters(params) } catch let error as StrategyScriptError { throw StrategyService.refused(error) }
-        return try LuaJSON.encode(.dictionary(params.reduce(into: [:]) { $0[.string($1.key)] = $1.value }))
-    }
 }

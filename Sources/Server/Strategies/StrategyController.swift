@@ -85,15 +85,19 @@ struct StrategyController: Sendable {
             guard let legID = try body.optionalInteger("leg_id", in: 1...1_000) else {
                 throw APIError.invalidField("leg_id", "Missing data for required field.")
             }
-            let legs = record.source.flatMap { try? service.check($0, chunkName: "\(record.name).lua").legs } ?? []
+            // The running file's legs (the stored source may have changed since the run started);
+            // when nothing runs, the stored file's, for the message.
+            let legs =
+                service.host.legNames(strategyID: record.id)
+                ?? record.source.flatMap { try? service.check($0, chunkName: "\(record.name).lua").legs.map(\.name) } ?? []
             guard legID <= legs.count else {
                 throw APIError(.conflict, message: "Strategy \(record.id) has no leg \(legID) (legs are numbered from 1 in the file's order).")
             }
-            guard let runID = record.currentRunID, service.host.closeLeg(strategyID: record.id, leg: legs[legID - 1].name) else {
+            guard let runID = record.currentRunID, service.host.closeLeg(strategyID: record.id, leg: legs[legID - 1]) else {
                 throw APIError(.conflict, message: "Strategy \(record.id) is not running.")
             }
             return try StrategyRendering.success([
-                "run_id": .integer(runID), "leg_id": .integer(Int64(legID)), "leg": .string(legs[legID - 1].name), "run_stopped": .bool(false),
+                "run_id": .integer(runID), "leg_id": .integer(Int64(legID)), "leg": .string(legs[legID - 1]), "run_stopped": .bool(false),
                 "exits": .array([]),
             ])
         }

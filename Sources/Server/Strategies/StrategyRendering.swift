@@ -25,8 +25,6 @@ enum StrategyRendering {
 
     static func number(_ value: Double?) -> JSONValue { value.map { .number($0) } ?? .null }
 
-    /// A sum of money to the paisa: summed fills carry binary-fraction noise (-0.35000000000002).
-    static func rupees(_ value: Double) -> Double { (value * 100).rounded() / 100 }
 
     static func json(_ text: String) -> JSONValue {
         (try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))) ?? .object([:])
@@ -127,7 +125,7 @@ enum StrategyRendering {
             "stopped_at": time(run.stoppedAt),
             "stop_reason": run.stopReason.map(JSONValue.string) ?? .null, "error_message": run.errorMessage.map(JSONValue.string) ?? .null,
             "error_line": run.errorLine.map { .integer(Int64($0)) } ?? .null, "orders": .integer(Int64(run.orderCount)),
-            "trades": .integer(Int64(run.tradeCount)), "pnl_realized": .number(rupees(run.realizedPnL)), "trigger_source": .string("api"),
+            "trades": .integer(Int64(run.tradeCount)), "pnl_realized": BookRendering.money(run.realizedPnL), "trigger_source": .string("api"),
         ])
     }
 

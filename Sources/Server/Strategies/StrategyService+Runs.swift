@@ -41,7 +41,6 @@ extension StrategyService {
                 }
             }
             parameters.merge(overrides) { _, new in new }
-            _ = try declaration.resolveParameters(parameters)
         } catch let error as StrategyScriptError {
             throw Self.refused(error)
         }
@@ -57,15 +56,16 @@ extension StrategyService {
                 route = SandboxRoute(broker: routing.sandbox, accountID: sandbox)
                 accountID = sandbox
             case .live:
-                route = try await routing.route(userID: userID, accountName: declaration.accounts.first)
+                // The account the run trades, as it is at the start (the default may change later).
+                let account = try await routing.account(userID: userID, accountName: declaration.accounts.first)
+                route = routing.route(for: account, named: declaration.accounts.first != nil)
+                accountID = account.id
                 for name in declaration.accounts.dropFirst() { mirrors.append(try await routing.route(userID: userID, accountName: name)) }
-                // The account the run trades, as it was at the start (the default may change later).
-                accountID = try await routing.account(userID: userID, accountName: declaration.accounts.first).id
             }
         } catch let rejection as OrderRejection {
             throw APIError(.badRequest, message: rejection.description)
         }
-        let paramsJSON = try LuaJSON.encode(.dictionary(parameters.reduce(into: [:]) { $0[.string($1.key)] = $1.value }))
+        let paramsJSON = try Self.checkedParams(parameters, declaration)
         let run: StrategyRunRecord
         do {
             run = try await store.strategyRuns.start(
@@ -128,6 +128,13 @@ extension StrategyService {
         if let runID { extra["run_id"] = .integer(runID) }
         return APIError(.badRequest, message: error.description, extra: extra)
     }
+
+    /// Params checked against the declaration, as the JSON the hub stores.
+    /// - Throws: ``APIError`` 400 naming the param (``refused(_:runID:)``).
+    static func checkedParams(_ params: [String: LuaValue], _ declaration: StrategyDeclaration) throws -> String {
+        do { _ = try declaration.resolveParameters(params) } catch let error as StrategyScriptError { throw refused(error) }
+        return try LuaJSON.encode(.dictionary(params.reduce(into: [:]) { $0[.string($1.key)] = $1.value }))
+    }
 }
 
 extension Optional {
@@ -135,4 +142,5 @@ extension Optional {
         guard let value = self else { return nil }
         return try await transform(value)
     }
+
 }

@@ -24,10 +24,7 @@ final class OrderUpdateStream: ChangeFeedFollower {
 
     /// Sends the orders `transaction` touched to their owners' subscribed sessions.
     func deliver(_ transaction: CommittedTransaction) async {
-        var rowIDs: [Int64] = []
-        for change in transaction.changes where change.table == "orders" && change.kind != .delete {
-            if !rowIDs.contains(change.rowID) { rowIDs.append(change.rowID) }
-        }
+        let rowIDs = transaction.orderRowIDs
         guard !rowIDs.isEmpty else { return }
         let listeners = sessions().filter { $0.ordersSubscribed && $0.principal != nil }
         guard !listeners.isEmpty else { return }

@@ -15,7 +15,6 @@ import Synchronization
 public final class StrategyHost: MarketDataListener, Sendable {
     private struct Running: Sendable {
         let runner: StrategyRunner
-        let userID: Int64
         let instrumentIDs: [Int64]
         var extraInstrumentIDs: Set<Int64> = []
         let done: Task<StrategyRunEnd, Never>
@@ -29,6 +28,9 @@ public final class StrategyHost: MarketDataListener, Sendable {
     private let logger: Logger
     private let alwaysOpen: Bool
     private let running = Mutex<[Int64: Running]>([:])
+    /// Runners between their load and their registration in `running` (while `on_start` runs and
+    /// its orders are placed): the updates of those orders are posted to them, not lost.
+    private let starting = Mutex<[Int64: StrategyRunner]>([:])
     private let earlyDemand = Mutex<[Int64: Set<Int64>]>([:])
     /// The runners following each instrument, with the symbol they know it by. The listener reads
     /// only this: it runs under the hub's lock and must never call back into the hub.
@@ -47,9 +49,6 @@ public final class StrategyHost: MarketDataListener, Sendable {
         self.alwaysOpen = alwaysOpen
     }
 
-    /// Strategy ids with a run in this process.
-    public var runningStrategyIDs: [Int64] { running.withLock { Array($0.keys).sorted() } }
-
     public func isRunning(strategyID: Int64) -> Bool { running.withLock { $0[strategyID] != nil } }
 
     /// Loads, starts (`on_start`) and subscribes a strategy; its run row must already exist.
@@ -61,6 +60,8 @@ public final class StrategyHost: MarketDataListener, Sendable {
         let runner = try StrategyRunner(launch: launch, desk: desk, recorder: recorder, logger: logger) { [weak self] symbol in
             self?.demandPrices(of: symbol, for: strategyID)
         }
+        starting.withLock { $0[strategyID] = runner }
+        defer { starting.withLock { _ = $0.removeValue(forKey: strategyID) } }
         try await runner.start()
         var followed: [(Int64, StrategySymbol)] = []
         for symbol in runner.symbols {
@@ -76,7 +77,7 @@ public final class StrategyHost: MarketDataListener, Sendable {
         }
         let extra = earlyDemand.withLock { $0.removeValue(forKey: strategyID) } ?? []
         running.withLock {
-            $0[strategyID] = Running(runner: runner, userID: launch.userID, instrumentIDs: instrumentIDs, extraInstrumentIDs: extra, done: done)
+            $0[strategyID] = Running(runner: runner, instrumentIDs: instrumentIDs, extraInstrumentIDs: extra, done: done)
         }
         byInstrument.withLock { map in
             for (id, symbol) in followed { map[id, default: []].append((runner, symbol)) }
@@ -103,6 +104,10 @@ public final class StrategyHost: MarketDataListener, Sendable {
         return true
     }
 
+    /// The declared legs of the running strategy, in file order, as the run knows them (the stored
+    /// source may have changed since it started); nil when it is not running here.
+    public func legNames(strategyID: Int64) -> [String]? { running.withLock { $0[strategyID]?.runner.legNames } }
+
     /// Closes one declared leg of a running strategy; the run goes on.
     public func closeLeg(strategyID: Int64, leg: String) -> Bool {
         guard let entry = running.withLock({ $0[strategyID] }) else { return false }
@@ -117,8 +122,9 @@ public final class StrategyHost: MarketDataListener, Sendable {
         for entry in entries { _ = await entry.done.value }
     }
 
-    /// Follows the change feed and the clock: order updates go to their strategy's runner, and a
-    /// heartbeat fires timers. Runs until cancelled.
+    /// Follows the change feed and the clock: order updates go to their strategy's runner (a
+    /// starting one too), and a heartbeat fires timers. Runs until cancelled; the service then
+    /// shuts the runs down.
     public func run() async {
         let changes = store.changes.subscribe(bufferingNewest: 65_536)
         let heartbeat = Task {
@@ -129,20 +135,19 @@ public final class StrategyHost: MarketDataListener, Sendable {
         }
         defer { heartbeat.cancel() }
         for await transaction in changes {
-            var rowIDs: [Int64] = []
-            for change in transaction.changes where change.table == "orders" && change.kind != .delete && !rowIDs.contains(change.rowID) {
-                rowIDs.append(change.rowID)
-            }
-            guard !rowIDs.isEmpty, !running.withLock({ $0.isEmpty }) else { continue }
+            let rowIDs = transaction.orderRowIDs
+            guard !rowIDs.isEmpty, !running.withLock({ $0.isEmpty }) || !starting.withLock({ $0.isEmpty }) else { continue }
             guard let updates = try? await store.orders.updates(rowIDs: rowIDs) else { continue }
             for update in updates {
-                guard let strategyID = update.strategyID, let entry = running.withLock({ $0[strategyID] }), update.runID == entry.runner.runID else {
-                    continue
-                }
-                entry.runner.mailbox.post(.order(update))
+                guard let strategyID = update.strategyID, let runner = runner(of: strategyID), update.runID == runner.runID else { continue }
+                runner.mailbox.post(.order(update))
             }
         }
-        await shutdown()
+    }
+
+    /// The runner of a strategy that is running or starting here.
+    private func runner(of strategyID: Int64) -> StrategyRunner? {
+        running.withLock { $0[strategyID]?.runner } ?? starting.withLock { $0[strategyID] }
     }
 
     // MARK: MarketDataListener
@@ -204,7 +209,11 @@ public final class StrategyHost: MarketDataListener, Sendable {
         guard let entry else { return }
         hub.demand.set(owner: Self.demandOwner(strategyID), [:])
         byInstrument.withLock { map in
-            for id in entry.instrumentIDs { map[id]?.removeAll { $0.runner === runner } }
+            for id in entry.instrumentIDs {
+                map[id]?.removeAll { $0.runner === runner }
+                // No empty lists left behind: the listener's empty-map fast path depends on it.
+                if map[id]?.isEmpty == true { map[id] = nil }
+            }
         }
     }
 }

@@ -9,7 +9,8 @@ import Synchronization
 /// Ticks are coalesced per symbol while the strategy is busy: only the newest price of each symbol
 /// waits, so a slow script sees fewer ticks, never stale ones, and memory stays bounded. Bars,
 /// order updates and commands are kept in order (bounded too; past the bound the oldest bars go,
-/// counted, but order updates and commands are never dropped).
+/// but order updates and commands are never dropped). Heartbeats coalesce like ticks: at most one
+/// waits, so a runner that fell behind catches up instead of firing timers once per missed beat.
 final class StrategyMailbox: Sendable {
     enum Event: Sendable {
         case bar(Bar, StrategySymbol)
@@ -28,8 +29,7 @@ final class StrategyMailbox: Sendable {
         var events: [Event] = []
         var waiter: CheckedContinuation<Void, Never>?
         var closed = false
-        var coalescedTicks = 0
-        var droppedBars = 0
+        var heartbeatQueued = false
     }
 
     private let state = Mutex(State())
@@ -38,11 +38,7 @@ final class StrategyMailbox: Sendable {
     func post(_ tick: StrategyTick) {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
             guard !state.closed else { return nil }
-            if state.ticks.updateValue(tick, forKey: tick.symbol) == nil {
-                state.tickOrder.append(tick.symbol)
-            } else {
-                state.coalescedTicks += 1
-            }
+            if state.ticks.updateValue(tick, forKey: tick.symbol) == nil { state.tickOrder.append(tick.symbol) }
             return state.takeWaiter()
         }
         waiter?.resume()
@@ -51,9 +47,12 @@ final class StrategyMailbox: Sendable {
     func post(_ event: Event) {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
             guard !state.closed else { return nil }
+            if case .command(.heartbeat) = event {
+                guard !state.heartbeatQueued else { return nil }
+                state.heartbeatQueued = true
+            }
             if state.events.count >= Self.maxQueuedEvents, let index = state.events.firstIndex(where: { if case .bar = $0 { true } else { false } }) {
                 state.events.remove(at: index)
-                state.droppedBars += 1
             }
             state.events.append(event)
             return state.takeWaiter()
@@ -68,9 +67,6 @@ final class StrategyMailbox: Sendable {
             return state.takeWaiter()
         }?.resume()
     }
-
-    /// Ticks replaced by a newer one before the strategy could take them, and bars dropped.
-    var counters: (coalescedTicks: Int, droppedBars: Int) { state.withLock { ($0.coalescedTicks, $0.droppedBars) } }
 
     /// Waits for events; nil once closed and empty.
     func next() async -> Batch? {
@@ -96,6 +92,7 @@ final class StrategyMailbox: Sendable {
             state.events.removeAll(keepingCapacity: true)
             state.ticks.removeAll(keepingCapacity: true)
             state.tickOrder.removeAll(keepingCapacity: true)
+            state.heartbeatQueued = false
             return batch
         }
     }

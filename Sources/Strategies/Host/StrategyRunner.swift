@@ -17,6 +17,8 @@ actor StrategyRunner {
     nonisolated let runID: Int64
     nonisolated let symbols: [StrategySymbol]
     nonisolated let timeframe: Timeframe?
+    /// The declared legs' names in file order (what `strategy/close_leg` numbers from 1).
+    nonisolated let legNames: [String]
     private let executor: StrategyExecutor
     nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
@@ -28,20 +30,19 @@ actor StrategyRunner {
     /// Order id → the script's ref, and what the script has been told about each order.
     private var refs: [String: Int64] = [:]
     private var told: [String: (status: String, filled: Int64, value: Double)] = [:]
-    private var unmatched: [OrderUpdate] = []
     private var mirrorOrderIDs: Set<String> = []
     /// Each primary order's copies (route index, copy's order id), so a modify or cancel follows.
     private var mirrorCopies: [String: [(route: Int, orderID: String)]] = [:]
     private var lastStateSave: Int64 = 0
     private var savedState = ""
 
-    /// Loads the file (syntax, declaration).
-    /// - Throws: ``StrategyScriptError``.
     /// Called once for each symbol the strategy trades beyond its declared ones (entered legs), so
     /// the host asks the feed for its prices: exits and P&L need them.
     private let onTradedSymbol: @Sendable (StrategySymbol) -> Void
     private var tradedSymbols: Set<StrategySymbol> = []
 
+    /// Loads the file (syntax, declaration).
+    /// - Throws: ``StrategyScriptError``.
     init(
         launch: StrategyLaunch, desk: LiveDesk, recorder: any StrategyRecorder, logger: Logger,
         onTradedSymbol: @escaping @Sendable (StrategySymbol) -> Void = { _ in }
@@ -58,17 +59,27 @@ actor StrategyRunner {
         instance = try StrategyInstance(source: launch.source, chunkName: launch.chunkName, desk: desk, configuration: configuration)
         symbols = instance.declaration.symbols
         timeframe = instance.declaration.timeframe
+        legNames = instance.declaration.legs.map(\.name)
     }
 
     /// Warms the bars, builds `ctx`, calls `on_start` and performs what it issued.
-    /// - Throws: ``StrategyScriptError`` (bad params, `on_start` failed); nothing was ordered then.
+    /// - Throws: ``StrategyScriptError`` (bad params, `on_start` failed, or a callback of what
+    ///   `on_start` ordered failed — then those orders are cancelled and closed, as in a failed run).
     func start() async throws {
         desk.cachedFunds = (try? await recorder.funds(userID: launch.userID)) ?? desk.cachedFunds
         for (symbol, bars) in launch.history { instance.seed(bars, of: symbol) }
         let state = (try? LuaJSON.decode(launch.stateJSON)) ?? .dictionary([:])
         try instance.start(parameters: launch.parameters, state: state, info: StrategyInstance.RunInfo(runID: runID, mode: launch.mode))
         savedState = launch.stateJSON
-        try await performOutputs()
+        do {
+            try await performOutputs()
+        } catch {
+            // Orders went out before the failure: nobody would manage what they opened.
+            _ = instance.drainIntents()
+            try? instance.closeAll(tag: "stop: error")
+            try? await performOutputs(afterFailure: true)
+            throw error
+        }
     }
 
     /// Delivers events until the run ends, and says how it ended.
@@ -190,7 +201,6 @@ actor StrategyRunner {
                 await mirror(attributed, of: routed.order.orderID)
                 if !symbols.contains(request.symbol), tradedSymbols.insert(request.symbol).inserted { onTradedSymbol(request.symbol) }
                 if deliver { try tell(routed.order.orderID, ref: request.ref, request: request, order: routed.order) }
-                try retryUnmatched()
             } catch let rejection as OrderRejection {
                 guard deliver else { return }
                 try instance.deliver(
@@ -266,22 +276,13 @@ actor StrategyRunner {
     }
 
     /// An order update from the change feed (fills of resting orders, changes made elsewhere).
+    /// Updates arrive through the mailbox, so after the call that placed the order has returned
+    /// and its ref is known; one of an order the runner never placed is not the strategy's.
     private func apply(_ update: OrderUpdate) throws {
-        guard !mirrorOrderIDs.contains(update.orderID) else { return }
-        guard let ref = refs[update.orderID], let request = instance.request(ref: ref) else {
-            if unmatched.count < 1_000 { unmatched.append(update) }
-            return
-        }
+        guard !mirrorOrderIDs.contains(update.orderID), let ref = refs[update.orderID], let request = instance.request(ref: ref) else { return }
         try tell(
             update.orderID, ref: ref, request: request, status: update.status, filled: update.filledQuantity, average: update.averagePrice,
             reason: update.rejectionReason)
-    }
-
-    private func retryUnmatched() throws {
-        guard !unmatched.isEmpty else { return }
-        let waiting = unmatched
-        unmatched.removeAll()
-        for update in waiting { try apply(update) }
     }
 
     private func tell(_ orderID: String, ref: Int64, request: StrategyOrderRequest, order: LedgerOrder) throws {
