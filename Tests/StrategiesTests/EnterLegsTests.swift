@@ -43,6 +43,8 @@ struct EnterLegsTests {
         ("max_position = 10", "ctx.enter_legs()", ["BUY 5 SBIN", "SELL 8 INFY"], nil),
         ("max_trades_per_day = 1", "ctx.enter_legs()", [], "risk.max_trades_per_day (1) reached"),
         ("max_orders_per_call = 1", "ctx.enter_legs()", [], "risk.max_orders_per_call"),
+        // A call the order cap refuses uses up none of the day's trades.
+        ("max_trades_per_day = 2, max_orders_per_call = 1", "pcall(ctx.enter_legs) ctx.buy(\"NSE:SBIN\", 1)", ["BUY 1 SBIN"], nil),
         ("", "ctx.enter_legs(nil, { scale = 0 })", [], "scale must be an integer from 1 to 1000"),
         ("", "ctx.enter_legs(nil, { scale = 1.5 })", [], "scale must be an integer from 1 to 1000"),
     ]

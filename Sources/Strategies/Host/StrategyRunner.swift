@@ -76,7 +76,7 @@ actor StrategyRunner {
         } catch {
             // Orders went out before the failure: nobody would manage what they opened.
             _ = instance.drainIntents()
-            try? instance.closeAll(tag: "stop: error")
+            _ = try? instance.closeAll(tag: "stop: error")
             try? await performOutputs(afterFailure: true)
             throw error
         }

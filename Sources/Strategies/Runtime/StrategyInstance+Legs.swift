@@ -37,8 +37,10 @@ extension StrategyInstance {
                         try checkPositionLimit(symbol, leg.action, quantity, arguments)
                         return (leg, symbol, quantity)
                     }
-                    try countEntries(planned.filter { isEntry($0.1, $0.0.action, $0.2) }.count, arguments)
+                    let entries = planned.filter { isEntry($0.1, $0.0.action, $0.2) }.count
+                    try checkEntries(entries, arguments)
                     try countOrder(arguments, count: planned.count)
+                    countEntries(entries)
                     var refs: [LuaValue] = []
                     for (leg, symbol, quantity) in planned {
                         let ref = nextRef

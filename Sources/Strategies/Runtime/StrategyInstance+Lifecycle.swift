@@ -117,15 +117,14 @@ extension StrategyInstance {
 
     /// What became of an order: `on_order`.
     public func deliver(_ update: StrategyOrderUpdate) throws {
-        if var order = orders[update.ref] {
-            order.orderID = update.orderID
-            order.status = update.status
-            order.filled = update.filledQuantity
-            orders[update.ref] = order
-            if order.isFinal {
-                if order.filled < order.request.quantity { exiting.remove(order.request.symbol) }
-                orders[update.ref] = nil
+        if OrderStatus(rawValue: update.status)?.isFinal == true {
+            // Not filled whole: the symbol may be closed again.
+            if let order = orders.removeValue(forKey: update.ref), update.filledQuantity < order.request.quantity {
+                exiting.remove(order.request.symbol)
             }
+        } else {
+            orders[update.ref]?.orderID = update.orderID
+            orders[update.ref]?.status = update.status
         }
         guard let harness, let function = callbacks[.onOrder] else { return }
         var table: [LuaValue: LuaValue] = [

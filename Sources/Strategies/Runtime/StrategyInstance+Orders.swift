@@ -83,9 +83,7 @@ extension StrategyInstance {
     /// Cancels working orders and issues closing orders; used by `ctx.close_all` and the risk limits.
     @discardableResult
     func closeEverything(tag: String, arguments: LuaArguments? = nil) throws -> Int {
-        for ref in orders.keys.sorted() where !(orders[ref]?.isFinal ?? true) && !(orders[ref]?.request.tag.hasPrefix("exit") ?? false) {
-            intents.append(.cancel(ref: ref))
-        }
+        for ref in orders.keys.sorted() where orders[ref]?.isClose == false { intents.append(.cancel(ref: ref)) }
         var count = 0
         for position in book.open where try closePosition(position.symbol, tag: tag, arguments: arguments) != nil { count += 1 }
         return count
@@ -100,7 +98,7 @@ extension StrategyInstance {
         nextRef += 1
         let request = StrategyOrderRequest(
             ref: ref, symbol: symbol, action: quantity > 0 ? .sell : .buy, quantity: abs(quantity), product: declaration.product, tag: tag)
-        orders[ref] = TrackedOrder(request: request)
+        orders[ref] = TrackedOrder(request: request, isClose: true)
         intents.append(.place(request))
         exiting.insert(symbol)
         return ref
@@ -129,8 +127,10 @@ extension StrategyInstance {
                 return text
             } ?? ""
         try checkPositionLimit(symbol, action, quantity, arguments)
-        try countEntries(isEntry(symbol, action, quantity) ? 1 : 0, arguments)
+        let entries = isEntry(symbol, action, quantity) ? 1 : 0
+        try checkEntries(entries, arguments)
         try countOrder(arguments)
+        countEntries(entries)
         let ref = nextRef
         nextRef += 1
         let request = StrategyOrderRequest(
@@ -176,14 +176,17 @@ extension StrategyInstance {
         return abs(now + (action == .buy ? quantity : -quantity)) > abs(now)
     }
 
-    /// `risk.max_trades_per_day` for `count` entries issued together: all, or none.
-    func countEntries(_ count: Int, _ arguments: LuaArguments) throws {
+    /// `risk.max_trades_per_day`: whether `count` more entries fit today. Checked before the order
+    /// caps and counted (``countEntries(_:)``) only after them, so a refused call uses up nothing.
+    func checkEntries(_ count: Int, _ arguments: LuaArguments) throws {
         guard count > 0, let cap = declaration.risk.maxTradesPerDay else { return }
         let day = Int(LocalDate(secondsSinceEpoch: desk.nowNanos / 1_000_000_000, utcOffsetSeconds: TradingCalendar.istOffsetSeconds).daysSinceEpoch)
         if entriesToday.day != day { entriesToday = (day, 0) }
         guard entriesToday.count + count <= cap else { throw arguments.fail("risk.max_trades_per_day (\(cap)) reached for today") }
-        entriesToday.count += count
     }
+
+    /// Counts entries that ``checkEntries(_:_:)`` allowed and that are being sent.
+    func countEntries(_ count: Int) { entriesToday.count += count }
 
     private func orderQuantity(_ arguments: LuaArguments, symbol: StrategySymbol, options: LuaValue) throws -> Int64 {
         if let lots = options["lots"] {
@@ -206,8 +209,8 @@ extension StrategyInstance {
     }
 
     private func workingOrders() -> [LuaValue] {
-        orders.keys.sorted().compactMap { ref in
-            guard let order = orders[ref], !order.isFinal else { return nil }
+        orders.keys.sorted().compactMap { ref -> LuaValue? in
+            guard let order = orders[ref] else { return nil }
             return [
                 "ref": .integer(ref), "orderid": .string(order.orderID), "symbol": .string(order.request.symbol.symbol),
                 "exchange": .string(order.request.symbol.exchange), "action": .string(order.request.action.rawValue),

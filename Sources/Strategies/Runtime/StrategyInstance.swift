@@ -85,13 +85,14 @@ public final class StrategyInstance {
         return made
     }
 
-    /// An order the strategy issued, as the runtime knows it.
+    /// A working order the strategy issued, as the runtime knows it (removed once final).
     struct TrackedOrder {
         var request: StrategyOrderRequest
         var orderID = ""
         var status = "pending"
-        var filled: Int64 = 0
-        var isFinal: Bool { ["complete", "cancelled", "rejected"].contains(status) }
+        /// An order that flattens a position (`ctx.close`, `close_all`, an exit, a stop): never
+        /// cancelled by a later close, which would leave the position open.
+        var isClose = false
     }
 
     /// Loads `source`, runs its top level and reads its declaration.
