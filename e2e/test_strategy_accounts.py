@@ -132,3 +132,32 @@ def test_a_live_run_naming_an_unknown_account_is_refused_and_nothing_starts(desk
     assert ok(client.strategystatus(strategy_id=sid))["run"] is None
     assert (len(desk["b"].orders()), len(desk["c"].orders())) == before
     assert ok(client.strategyruns(strategy_id=sid))["data"] == []
+
+
+FUNDS = """
+strategy = { name = "Funds reader", symbols = { "NSE:SBIN" } }
+local told = false
+function on_tick(ctx, tick)
+  if not told then
+    told = true
+    local funds = ctx.funds()
+    ctx.log("available " .. string.format("%.0f", funds.available))
+  end
+end
+"""
+
+
+def test_ctx_funds_reports_the_account_the_run_trades_not_the_default(desk):
+    client = desk["client"]
+    # Make upstream `b` the user's default: a sandbox run still trades (and reads) the sandbox.
+    assert ok(client.analyzertoggle(mode=False))["data"]["mode"] == "live"
+    try:
+        sid = strategy_call(desk, "create", source=FUNDS)["data"]["id"]
+        run_id = ok(client.strategystart(strategy_id=sid, mode="sandbox"))["run_id"]
+        line = wait_until(lambda: next((l["message"] for l in strategy_call(desk, "logs", strategy_id=sid, run_id=run_id)["data"]
+                                        if l["message"].startswith("available ")), None), "the strategy's funds line")
+        # The sandbox account's cash (it starts with ₹1 crore), not the default account's.
+        assert float(line.split()[1]) > 9_000_000, line
+        ok(client.strategystop(strategy_id=sid))
+    finally:
+        ok(client.analyzertoggle(mode=True))

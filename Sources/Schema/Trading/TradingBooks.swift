@@ -107,12 +107,7 @@ public struct TradingBooks: Sendable {
                      ORDER BY p.id
                     """,
                 arguments: [userID, since]
-            ).map { row in
-                BookPosition(
-                    exchange: row["exchange"], symbol: row["symbol"], product: row["product"], netQuantity: row["net"],
-                    averagePrice: row["avg_price"], realizedPnL: row["realized_pnl"], buyQuantity: row["buy_qty"], buyValue: row["buy_value"],
-                    sellQuantity: row["sell_qty"], sellValue: row["sell_value"], updatedAt: row["updated_at"])
-            }
+            ).map(Self.position)
         }
     }
 
@@ -147,6 +142,29 @@ public struct TradingBooks: Sendable {
         }
     }
 
+    /// One account's funds and its open positions (net quantity not zero), from one snapshot:
+    /// what a strategy trading that account sees in `ctx.funds()`, whichever account is the default.
+    public func funds(accountID: Int64) async throws -> (funds: BookFunds, open: [BookPosition])? {
+        try await store.read { db in
+            guard
+                let funds = try Row.fetchOne(
+                    db, sql: "SELECT opening_balance, realized_pnl, used_margin, collateral, available_cash FROM funds WHERE account_id = ?",
+                    arguments: [accountID]
+                ).map(Self.funds)
+            else { return nil }
+            let open = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT exchange, symbol, product, buy_qty - sell_qty - settled_qty AS net, avg_price, realized_pnl,
+                           buy_qty, buy_value, sell_qty, sell_value, updated_at
+                      FROM positions WHERE account_id = ? AND buy_qty - sell_qty <> settled_qty ORDER BY id
+                    """,
+                arguments: [accountID]
+            ).map(Self.position)
+            return (funds, open)
+        }
+    }
+
     public func funds(userID: Int64) async throws -> BookFunds? {
         try await store.read { db in
             try Row.fetchOne(
@@ -156,12 +174,21 @@ public struct TradingBooks: Sendable {
                       FROM funds f JOIN accounts a ON a.id = f.account_id WHERE a.user_id = ? AND a.is_default = 1
                     """,
                 arguments: [userID]
-            ).map { row in
-                BookFunds(
-                    openingBalance: row["opening_balance"], realizedPnL: row["realized_pnl"], usedMargin: row["used_margin"],
-                    collateral: row["collateral"], availableCash: row["available_cash"])
-            }
+            ).map(Self.funds)
         }
+    }
+
+    private static func funds(_ row: Row) -> BookFunds {
+        BookFunds(
+            openingBalance: row["opening_balance"], realizedPnL: row["realized_pnl"], usedMargin: row["used_margin"],
+            collateral: row["collateral"], availableCash: row["available_cash"])
+    }
+
+    private static func position(_ row: Row) -> BookPosition {
+        BookPosition(
+            exchange: row["exchange"], symbol: row["symbol"], product: row["product"], netQuantity: row["net"], averagePrice: row["avg_price"],
+            realizedPnL: row["realized_pnl"], buyQuantity: row["buy_qty"], buyValue: row["buy_value"], sellQuantity: row["sell_qty"],
+            sellValue: row["sell_value"], updatedAt: row["updated_at"])
     }
 }
 

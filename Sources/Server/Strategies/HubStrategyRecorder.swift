@@ -36,13 +36,12 @@ struct HubStrategyRecorder: StrategyRecorder {
             runID: runID, status: final.isFinal ? final : .stopped, reason: reason, errorMessage: error, errorLine: line)
     }
 
-    func funds(userID: Int64) async throws -> StrategyFunds? {
-        guard let funds = try await store.books.funds(userID: userID) else { return nil }
-        // Open positions only: none was updated after the end of time.
-        let open = try await store.books.positions(userID: userID, since: "9999").filter { $0.netQuantity != 0 }.map {
+    func funds(accountID: Int64) async throws -> StrategyFunds? {
+        guard let (funds, open) = try await store.books.funds(accountID: accountID) else { return nil }
+        let positions = open.map {
             StrategyFunds.OpenPosition(
                 symbol: StrategySymbol(exchange: $0.exchange, symbol: $0.symbol), quantity: $0.netQuantity, averagePrice: $0.averagePrice)
         }
-        return StrategyFunds(available: funds.availableCash, used: funds.usedMargin, realized: funds.realizedPnL, openPositions: open)
+        return StrategyFunds(available: funds.availableCash, used: funds.usedMargin, realized: funds.realizedPnL, openPositions: positions)
     }
 }

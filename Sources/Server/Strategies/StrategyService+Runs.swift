@@ -46,7 +46,7 @@ extension StrategyService {
         }
         let route: any OrderRoute
         var mirrors: [any OrderRoute] = []
-        let accountID: Int64?
+        let accountID: Int64
         do {
             switch mode {
             case .sandbox:
@@ -75,7 +75,7 @@ extension StrategyService {
             throw APIError(.conflict, message: error.message)
         }
         let launch = StrategyLaunch(
-            strategyID: strategyID, runID: run.id, userID: userID, mode: mode.rawValue, source: source, chunkName: chunkName, parameters: parameters,
+            strategyID: strategyID, runID: run.id, userID: userID, accountID: accountID, mode: mode.rawValue, source: source, chunkName: chunkName, parameters: parameters,
             stateJSON: record.stateJSON, route: route, mirrorRoutes: mirrors, history: try await history(declaration))
         do {
             try await host.start(launch)

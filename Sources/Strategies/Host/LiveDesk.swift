@@ -13,7 +13,8 @@ final class LiveDesk: StrategyDesk {
     let databaseURL: URL
     /// `ctx.sql` sees this user's rows only.
     let userID: Int64
-    /// Refreshed by the runner after fills (reads are async; Lua calls are not).
+    /// The run's account as last read: at the start and about once a second of market time (reads
+    /// are async; Lua calls are not).
     var cachedFunds = StrategyFunds(available: 0)
     /// Skips the calendar: `serve --always-open`, for replays and tests outside market hours.
     let alwaysOpen: Bool

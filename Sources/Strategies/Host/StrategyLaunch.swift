@@ -9,6 +9,8 @@ public struct StrategyLaunch: Sendable {
     public var strategyID: Int64
     public var runID: Int64
     public var userID: Int64
+    /// The account the run trades (its route's), whose funds `ctx.funds()` reports.
+    public var accountID: Int64
     /// `live` or `sandbox`.
     public var mode: String
     public var source: String
@@ -23,7 +25,7 @@ public struct StrategyLaunch: Sendable {
     public var budget: LuaBudget
 
     public init(
-        strategyID: Int64, runID: Int64, userID: Int64, mode: String, source: String, chunkName: String, parameters: [String: LuaValue],
+        strategyID: Int64, runID: Int64, userID: Int64, accountID: Int64, mode: String, source: String, chunkName: String, parameters: [String: LuaValue],
         stateJSON: String, route: any OrderRoute, mirrorRoutes: [any OrderRoute] = [], history: [StrategySymbol: [Bar]] = [:],
         budget: LuaBudget = LuaBudget(time: .milliseconds(500))
     ) {
@@ -31,6 +33,7 @@ public struct StrategyLaunch: Sendable {
         self.strategyID = strategyID
         self.runID = runID
         self.userID = userID
+        self.accountID = accountID
         self.mode = mode
         self.source = source
         self.chunkName = chunkName

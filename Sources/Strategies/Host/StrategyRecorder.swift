@@ -9,8 +9,8 @@ public protocol StrategyRecorder: Sendable {
     func saveState(strategyID: Int64, json: String) async throws
     /// Ends the run: `stopped`, `failed` (with the error and its line) or `completed`.
     func finishRun(runID: Int64, status: String, reason: String, error: String?, line: Int?) async throws
-    /// The account's funds, for `ctx.funds()`.
-    func funds(userID: Int64) async throws -> StrategyFunds?
+    /// The funds and open positions of the account the run trades, for `ctx.funds()`.
+    func funds(accountID: Int64) async throws -> StrategyFunds?
 }
 
 /// How a run ended, as the host reports it.

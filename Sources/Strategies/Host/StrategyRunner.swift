@@ -66,7 +66,7 @@ actor StrategyRunner {
     /// - Throws: ``StrategyScriptError`` (bad params, `on_start` failed, or a callback of what
     ///   `on_start` ordered failed — then those orders are cancelled and closed, as in a failed run).
     func start() async throws {
-        desk.cachedFunds = (try? await recorder.funds(userID: launch.userID)) ?? desk.cachedFunds
+        desk.cachedFunds = (try? await recorder.funds(accountID: launch.accountID)) ?? desk.cachedFunds
         for (symbol, bars) in launch.history { instance.seed(bars, of: symbol) }
         let state = (try? LuaJSON.decode(launch.stateJSON)) ?? .dictionary([:])
         try instance.start(parameters: launch.parameters, state: state, info: StrategyInstance.RunInfo(runID: runID, mode: launch.mode))
@@ -321,7 +321,7 @@ actor StrategyRunner {
         guard now - lastStateSave >= 1_000_000_000 else { return }
         lastStateSave = now
         try await saveState()
-        if let funds = try? await recorder.funds(userID: launch.userID) { desk.cachedFunds = funds }
+        if let funds = try? await recorder.funds(accountID: launch.accountID) { desk.cachedFunds = funds }
     }
 
     /// Writes `ctx.state` when it changed (a JSON comparison: cheap next to a commit).
