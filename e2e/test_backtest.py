@@ -200,3 +200,39 @@ def test_costs_come_out_of_the_pnl_and_logs_are_printed_on_request(hub):
     assert refused.returncode != 0 and "--cost-bps must be zero or more" in refused.stderr, refused.stderr
     with_logs = hub.ema("--no-store", "--logs")
     assert isinstance(with_logs["logs"], list) and "logs" not in free
+
+
+SOMETIMES_FAILS = """
+strategy = { name = "sometimes fails", symbols = { "NSE:SBIN" }, timeframe = "1m", params = { fail_at = { default = 0, min = 0 } } }
+local seen = 0
+function on_bar(ctx, bar)
+  seen = seen + 1
+  if seen == 3 then ctx.buy(nil, 1) end
+  if seen == ctx.params.fail_at then error("failing on purpose") end
+end
+"""
+
+
+def test_a_sweep_reports_a_combination_the_script_broke_as_an_error_row_and_stores_only_the_others(hub, tmp_path):
+    script = tmp_path / "sometimes_fails.lua"
+    script.write_text(SOMETIMES_FAILS)
+    before = hub.stored_runs()
+    result = hub.backtest(script, "--data", hub.bars, "--symbols", "NSE:SBIN", "--always-open", "--sweep", "fail_at=0,50")
+    rows = dict(line.split("\t", 1) for line in result.stdout.strip().splitlines()[1:])
+    assert rows["fail_at=50"].startswith("error: on_bar:") and "failing on purpose" in rows["fail_at=50"], rows
+    assert not rows["fail_at=0"].startswith("error"), rows
+    assert hub.stored_runs() == before + 1
+    as_json = json.loads(hub.backtest(script, "--data", hub.bars, "--symbols", "NSE:SBIN", "--always-open", "--no-store", "--json",
+                                      "--sweep", "fail_at=0,50").stdout)
+    assert [sorted(row) for row in as_json] == [["params", "report"], ["error", "params"]], as_json
+    assert as_json[1]["params"] == {"fail_at": 50}, as_json
+
+
+def test_a_tick_file_is_recognised_by_any_name_the_replay_format_gives_the_last_price(hub, tmp_path):
+    ticks = tmp_path / "ticks.csv"
+    rows = ["Timestamp,Symbol,Exchange,Last Price,volume"]
+    for index in range(600):
+        rows.append(f"{START + 10 * index},SBIN,NSE,{812 + (index % 7) * 0.05:.2f},{100 * index}")
+    ticks.write_text("\n".join(rows) + "\n")
+    report = json.loads(hub.backtest(EMA, "--data", ticks, "--always-open", "--no-store", "--json").stdout)
+    assert report["ticks"] == 600 and report["bars"] == 0, report

@@ -37,8 +37,7 @@ extension BacktestCommand {
                 return frame
             } ?? declaration.timeframe
         if let data {
-            let header = (try? String(contentsOfFile: data, encoding: .utf8).prefix { $0 != "\n" }.lowercased()) ?? ""
-            if header.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespacesAndNewlines) == "ltp" }) {
+            if ReplayCSV.holdsTicks(path: data) {
                 return try ticks(from: data, frame: frame ?? .m1, instruments: instruments, calendar: calendar)
             }
             let bars: [StrategySymbol: [Bar]]

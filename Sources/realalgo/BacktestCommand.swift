@@ -80,9 +80,7 @@ struct BacktestCommand: AsyncParsableCommand {
         let instruments = InstrumentDirectory(try await hub?.marketData.activeInstruments() ?? [])
         let calendar = try await hub?.calendar.load() ?? TradingCalendar(templates: [], holidays: [], specialSessions: [])
         let databaseURL = dataDir.dataDirectory.databaseURL
-        let contracts: @Sendable (String, String) -> [Instrument] = { underlying, exchange in
-            instruments.instruments.filter { $0.underlying == underlying && $0.exchange.rawValue == exchange }
-        }
+        let contracts: @Sendable (String, String) -> [Instrument] = { instruments.contracts(underlying: $0, exchange: $1) }
         var query: (@Sendable (String, Int) throws -> QueryResult)?
         if hub != nil {
             query = { @Sendable sql, rows in try ReadOnlyQuery.run(sql, databaseURL: databaseURL, limits: ReadOnlyQuery.Limits(maxRows: rows)) }
@@ -138,34 +136,44 @@ struct BacktestCommand: AsyncParsableCommand {
         StandardOutput.write(json ? "[\n" : "params\tnet_pnl\ttrades\twin_rate\tmax_drawdown\tsharpe\ttrades_sha256\n")
         for (index, (combination, result)) in zip(combinations, results).enumerated() {
             let label = combination.keys.sorted().map { "\($0)=\(Self.text(combination[$0] ?? .nil))" }.joined(separator: " ")
+            let params = try LuaJSON.encode(.dictionary(Dictionary(uniqueKeysWithValues: combination.map { (LuaValue.string($0.key), $0.value) })))
+            // A run the script broke is a failed row, as one that could not start: never a result.
+            let outcome: BacktestSession.Outcome
             switch result {
-            case .success(let outcome):
-                if !noStore, outcome.failure == nil, let hub {
-                    do { _ = try await store(outcome, source: source, input: input, hub: hub, sweepID: sweepID) } catch {
-                        StandardOutput.write("realalgo: the run \(label) was not stored in the hub: \(error)\n", toStandardError: true)
-                    }
-                }
-                let report = outcome.report
-                if json {
-                    StandardOutput.write(
-                        (index > 0 ? ",\n" : "")
-                            + "{\"params\": \(try LuaJSON.encode(.dictionary(Dictionary(uniqueKeysWithValues: combination.map { (LuaValue.string($0.key), $0.value) })))), \"report\": \(try report.jsonText())}"
-                    )
-                } else {
-                    StandardOutput.write(
-                        "\(label)\t\(Self.money(report.netPnL))\t\(report.trades)\t\(report.winRate.map { String(format: "%.3f", $0) } ?? "-")\t\(Self.money(report.maxDrawdown))\t\(report.sharpe.map { String(format: "%.3f", $0) } ?? "-")\t\(report.tradesSHA256)\n"
-                    )
-                }
+            case .success(let ran) where ran.failure == nil:
+                outcome = ran
+            case .success(let ran):
+                Self.writeFailure(ran.failure.map { "\($0)" } ?? "", label: label, params: params, first: index == 0, json: json)
+                continue
             case .failure(let error):
-                if json {
-                    StandardOutput.write(
-                        (index > 0 ? ",\n" : "") + "{\"params\": \"\(label)\", \"error\": \(try LuaJSON.encode(.string("\(error)")))}")
-                } else {
-                    StandardOutput.write("\(label)\terror: \(error)\n")
+                Self.writeFailure("\(error)", label: label, params: params, first: index == 0, json: json)
+                continue
+            }
+            if !noStore, let hub {
+                do { _ = try await store(outcome, source: source, input: input, hub: hub, sweepID: sweepID) } catch {
+                    StandardOutput.write("realalgo: the run \(label) was not stored in the hub: \(error)\n", toStandardError: true)
                 }
+            }
+            let report = outcome.report
+            if json {
+                StandardOutput.write((index > 0 ? ",\n" : "") + "{\"params\": \(params), \"report\": \(try report.jsonText())}")
+            } else {
+                StandardOutput.write(
+                    "\(label)\t\(Self.money(report.netPnL))\t\(report.trades)\t\(report.winRate.map { String(format: "%.3f", $0) } ?? "-")\t\(Self.money(report.maxDrawdown))\t\(report.sharpe.map { String(format: "%.3f", $0) } ?? "-")\t\(report.tradesSHA256)\n"
+                )
             }
         }
         if json { StandardOutput.write("\n]\n") }
+    }
+
+    /// One sweep row for a combination that failed: `error:` and why, with its params.
+    static func writeFailure(_ error: String, label: String, params: String, first: Bool, json: Bool) {
+        if json {
+            let message = (try? LuaJSON.encode(.string(error))) ?? "\"\""
+            StandardOutput.write((first ? "" : ",\n") + "{\"params\": \(params), \"error\": \(message)}")
+        } else {
+            StandardOutput.write("\(label)\terror: \(error)\n")
+        }
     }
 
     static var readOptions: Store.Options {

@@ -19,7 +19,7 @@ struct BacktraderComparison {
     let python: String
     let script: String
 
-    func run(_ bars: [Bar], realAlgoFills: [StrategyFill]) throws -> Result {
+    func run(_ bars: [Bar], realAlgoFills: [BacktestFill]) throws -> Result {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("realalgo-bench-\(ProcessInfo.processInfo.processIdentifier)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -33,7 +33,7 @@ struct BacktraderComparison {
         let start = ContinuousClock.now
         try process.run()
         process.waitUntilExit()
-        let seconds = LuaBenchmark.seconds(ContinuousClock.now - start)
+        let seconds = (ContinuousClock.now - start).inSeconds
         guard process.terminationStatus == 0 else { throw BacktestError("\(python) \(script) exited with status \(process.terminationStatus)") }
         let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
         var theirs: [(Int64, String, Int64, Double)] = []

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import ArgumentParser
 import Core
-import Cryptography
 import Foundation
 import LuaBridge
 import MarketData
@@ -127,17 +126,21 @@ struct LuaBenchmark: ParsableCommand {
         for index in 0..<ticks {
             try instance.deliver(StrategyTick(symbol: Self.symbol, lastPrice: prices[index & 4095], timeNanos: Int64(index) * 1_000_000))
         }
-        let elapsed = Self.seconds(ContinuousClock.now - start)
+        let elapsed = (ContinuousClock.now - start).inSeconds
         return Double(ticks) / elapsed
     }
 
-    private func backtest(_ series: [Bar]) throws -> (Double, [StrategyFill], String) {
+    /// The backtest as `realalgo backtest` runs it (a ``BacktestSession``: the ledger, the equity
+    /// curve, the report), so its time and its `trades_sha256` are the command's.
+    private func backtest(_ series: [Bar]) throws -> (Double, [BacktestFill], String) {
+        let calendar = TradingCalendar(templates: [], holidays: [], specialSessions: [])
+        let environment = BacktestSession.Environment(instruments: InstrumentDirectory([]), calendar: calendar, alwaysOpen: true)
+        let session = BacktestSession(source: Self.emaBars, chunkName: "ema_cross.lua", environment: environment, initialCapital: 10_000_000)
         let start = ContinuousClock.now
-        let backtester = try Backtester(source: Self.emaBars, chunkName: "ema_cross.lua", desk: desk())
-        try backtester.run(bars: [Self.symbol: series])
-        let elapsed = Self.seconds(ContinuousClock.now - start)
-        let text = backtester.fills.map { "\($0.timeNanos / 1_000_000_000),\($0.action.rawValue),\($0.quantity),\($0.price)" }.joined(separator: "\n")
-        return (elapsed, backtester.fills, Digest.sha256(Array(text.utf8)).hexString)
+        let outcome = try session.run(.bars([Self.symbol: series]))
+        let elapsed = (ContinuousClock.now - start).inSeconds
+        if let failure = outcome.failure { throw BacktestError("the benchmark strategy failed: \(failure)") }
+        return (elapsed, outcome.fills, outcome.report.tradesSHA256)
     }
 
     static func randomWalk(count: Int) -> [Bar] {
@@ -161,9 +164,5 @@ struct LuaBenchmark: ParsableCommand {
         var text = "timestamp,open,high,low,close,volume\n"
         for bar in bars { text += "\(bar.start),\(bar.open),\(bar.high),\(bar.low),\(bar.close),\(bar.volume)\n" }
         try text.write(toFile: path, atomically: true, encoding: .utf8)
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

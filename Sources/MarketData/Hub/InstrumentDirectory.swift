@@ -64,6 +64,16 @@ public final class InstrumentDirectory: Sendable {
         futures[exchange.rawValue + ":" + underlying.uppercased()] ?? []
     }
 
+    /// Every listed derivative of `underlying` on `exchange` (`"NFO"`): its futures, then its
+    /// options by expiry and strike. From the indexes, without a scan of the master.
+    public func contracts(underlying: String, exchange: String) -> [Instrument] {
+        let code = ExchangeCode(rawValue: exchange)
+        let options = optionExpiries(underlying: underlying, exchange: code).flatMap { expiry in
+            chain(underlying: underlying, exchange: code, expiry: expiry).flatMap { [$0.call, $0.put].compactMap { $0 } }
+        }
+        return futures(underlying: underlying, exchange: code) + options
+    }
+
     /// The cash-market instrument a derivative's prices derive from: the index (NSE_INDEX:NIFTY)
     /// or the equity (NSE:RELIANCE) of the same name on the derivative exchange's cash segment.
     public func spot(ofUnderlying underlying: String, derivativeExchange: ExchangeCode) -> Instrument? {

@@ -40,6 +40,16 @@ public struct ReplayCSV: Sendable {
 
     /// Reads and checks the file at `path`.
     /// - Throws: ``ReplayError`` naming the file, line and column of the first bad row.
+    /// Whether the file at `path` is a tick file: its header row (read alone, the first 64 KiB at
+    /// most) names `ltp` or one of its aliases. False for an unreadable file.
+    public static func holdsTicks(path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        let head = String(decoding: (try? handle.read(upToCount: 65_536)) ?? Data(), as: UTF8.self)
+        guard let header = ReplayCSVLine.lines(of: head).first, let fields = ReplayCSVLine.fields(of: header.text) else { return false }
+        return ReplayCSVHeader.namesLastPrice(fields)
+    }
+
     public static func read(path: String, directory: InstrumentDirectory, calendar: TradingCalendar) throws -> ReplayCSV {
         let name = URL(fileURLWithPath: path).lastPathComponent
         let data: Data

@@ -26,6 +26,15 @@ struct ReplayCSVHeader {
         "bid_quantity": .bidQuantity, "ask_quantity": .askQuantity, "open_interest": .openInterest, "timeframe": .interval,
     ]
 
+    /// Whether a header row names a last-price column (`ltp` or an alias): a tick file.
+    static func namesLastPrice(_ fields: [Substring]) -> Bool { fields.contains { column(named: $0) == .ltp } }
+
+    /// The column a header name means, ignoring case, with spaces and hyphens read as underscores.
+    static func column(named field: Substring) -> Column? {
+        let name = field.lowercased().replacing(" ", with: "_").replacing("-", with: "_")
+        return Column(rawValue: name) ?? aliases[name]
+    }
+
     let kind: Kind
     /// The position of each column present.
     let positions: [Column: Int]
@@ -38,12 +47,11 @@ struct ReplayCSVHeader {
     init(fields: [Substring], file: String, line: Int) throws {
         var positions: [Column: Int] = [:]
         for (index, field) in fields.enumerated() {
-            let name = String(field).lowercased().replacing(" ", with: "_").replacing("-", with: "_")
             func fail(_ message: String) -> ReplayError {
                 ReplayError(.badHeader, file: file, line: line, column: index + 1, columnName: String(field), message: message)
             }
-            guard !name.isEmpty else { throw fail("the header has an empty column name") }
-            guard let column = Column(rawValue: name) ?? Self.aliases[name] else {
+            guard !field.isEmpty else { throw fail("the header has an empty column name") }
+            guard let column = Self.column(named: field) else {
                 throw fail("unknown column \"\(field)\"; \(Self.accepted)")
             }
             if let earlier = positions[column] { throw fail("column \(column.rawValue) appears twice (also column \(earlier + 1))") }

@@ -25,7 +25,6 @@ enum StrategyRendering {
 
     static func number(_ value: Double?) -> JSONValue { value.map { .number($0) } ?? .null }
 
-
     static func json(_ text: String) -> JSONValue {
         (try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))) ?? .object([:])
     }

@@ -75,7 +75,8 @@ extension StrategyService {
             throw APIError(.conflict, message: error.message)
         }
         let launch = StrategyLaunch(
-            strategyID: strategyID, runID: run.id, userID: userID, accountID: accountID, mode: mode.rawValue, source: source, chunkName: chunkName, parameters: parameters,
+            strategyID: strategyID, runID: run.id, userID: userID, accountID: accountID, mode: mode.rawValue, source: source, chunkName: chunkName,
+            parameters: parameters,
             stateJSON: record.stateJSON, route: route, mirrorRoutes: mirrors, history: try await history(declaration))
         do {
             try await host.start(launch)

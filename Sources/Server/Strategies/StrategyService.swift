@@ -40,7 +40,7 @@ final class StrategyService: Service {
             logger.notice("closed a run the previous server left live", metadata: ["strategy_id": "\(run.strategyID)", "run_id": "\(run.id)"])
         }
         // Graceful shutdown cancels the loops; then every run ends without closing positions.
-        try? await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await self.loadFilesOnceAnAdminExists() }
                 group.addTask { await self.host.run() }

@@ -101,10 +101,12 @@ public struct BacktestSession: Sendable {
             switch data {
             case .bars(let bars):
                 barCount = bars.values.reduce(0) { $0 + $1.count }
+                ledger.reserveSamples(barCount)
                 if let first = bars.values.first(where: { !$0.isEmpty })?.first { timeframe = first.timeframe }
                 stopReason = try backtester.run(bars: bars, parameters: parameters)
             case .ticks(let ticks, let due):
                 tickCount = ticks.count
+                ledger.reserveSamples(tickCount)
                 stopReason = try backtester.run(ticks: ticks, barsDue: due, parameters: parameters)
             }
         } catch let error as StrategyScriptError where error.kind == .callback || error.kind == .limit {
@@ -114,7 +116,7 @@ public struct BacktestSession: Sendable {
         return Outcome(
             report: report, fills: ledger.fills, logs: backtester.logs, stopReason: stopReason, failure: failure,
             declaration: backtester.instance.declaration, parameters: backtester.instance.parameters, bars: barCount, ticks: tickCount,
-            elapsedSeconds: Self.seconds(ContinuousClock.now - started))
+            elapsedSeconds: (ContinuousClock.now - started).inSeconds)
     }
 
     /// Equity samples per year: one per bar (252 trading days of 375 minutes for intraday bars),
@@ -123,9 +125,5 @@ public struct BacktestSession: Sendable {
         if ticks { return 252 * 375 * 60 }
         if timeframe == .day { return 252 }
         return 252 * 22_500 / Double(timeframe.seconds)
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

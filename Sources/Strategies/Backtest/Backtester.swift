@@ -40,8 +40,6 @@ public final class Backtester {
     public let desk: BacktestDesk
     var matcher = BacktestMatcher()
     public private(set) var fills: [StrategyFill] = []
-    public private(set) var orderCount = 0
-    public private(set) var rejectedCount = 0
     /// Log lines the strategy wrote (the first `maxLogLines`).
     public private(set) var logs: [StrategyLogLine] = []
     public private(set) var riskEvents: [StrategyRiskEvent] = []
@@ -104,7 +102,10 @@ public final class Backtester {
             try instance.reveal(bar, of: symbol, index: cursors[index], checkExits: true)
             try settle()
             cursors[index] += 1
-            afterStep?(desk.nowNanos)
+            // One equity sample per moment: the last symbol's bar of that close time takes it, so
+            // N symbols do not make N samples of one period (the Sharpe ratio counts periods).
+            let nextAtSameTime = symbols.indices.contains { cursors[$0] < series[$0].count && Self.end(series[$0][cursors[$0]]) == Self.end(bar) }
+            if !nextAtSameTime { afterStep?(desk.nowNanos) }
         }
         return try finish()
     }
@@ -118,7 +119,9 @@ public final class Backtester {
     /// - Returns: Why the run ended early, if it did (`ctx.stop`, a risk limit).
     @discardableResult
     public func run(ticks: [StrategyTick], barsDue: [[ClosedBar]], parameters: [String: LuaValue] = [:]) throws -> String? {
-        for tick in ticks { _ = desk.ensureInstrument(tick.symbol) }
+        // Each symbol's instrument looked up once, not per tick.
+        var instrumentIDs: [StrategySymbol: Int64] = [:]
+        for tick in ticks where instrumentIDs[tick.symbol] == nil { instrumentIDs[tick.symbol] = desk.ensureInstrument(tick.symbol).id }
         let declared = Set(instance.declaration.symbols)
         desk.nowNanos = ticks.first?.timeNanos ?? 0
         try instance.start(parameters: parameters, info: StrategyInstance.RunInfo(mode: "backtest"))
@@ -129,7 +132,8 @@ public final class Backtester {
             desk.nowNanos = tick.timeNanos
             let previous = desk.quotes[tick.symbol]
             desk.quotes[tick.symbol] = PriceSnapshot(
-                instrumentID: desk.ensureInstrument(tick.symbol).id, lastPrice: tick.lastPrice, bid: tick.bid, ask: tick.ask,
+                instrumentID: instrumentIDs[tick.symbol] ?? desk.ensureInstrument(tick.symbol).id, lastPrice: tick.lastPrice, bid: tick.bid,
+                ask: tick.ask,
                 dayLow: min(previous?.dayLow ?? tick.lastPrice, tick.lastPrice), dayHigh: max(previous?.dayHigh ?? tick.lastPrice, tick.lastPrice),
                 timestampNanos: tick.timeNanos)
             try perform(matcher.match(tick.symbol, desk: desk))
@@ -194,7 +198,6 @@ public final class Backtester {
             for intent in instance.drainIntents() {
                 switch intent {
                 case .place(let request):
-                    orderCount += 1
                     try perform(matcher.place(request, desk: desk))
                 case .modify(let ref, let quantity, let priceType, let price, let trigger):
                     try perform(matcher.modify(ref: ref, quantity: quantity, priceType: priceType, price: price, triggerPrice: trigger, desk: desk))
@@ -209,7 +212,6 @@ public final class Backtester {
         for outcome in outcomes {
             switch outcome {
             case .update(let update):
-                if update.status == "rejected" { rejectedCount += 1 }
                 try instance.deliver(update)
             case .fill(let fill, let update):
                 fills.append(fill)

@@ -21,11 +21,8 @@ import Cryptography
 ///
 /// Same fills, same bytes, on every run and machine; the ledger-computed fields are plain IEEE-754
 /// sums and products, so they are as reproducible as the inputs. Changing this format changes every
-/// recorded digest: bump ``formatVersion`` when it happens.
+/// recorded digest (`backtest_runs.trades_sha256`), so it changes only with a migration note.
 public enum TradeListDigest {
-    /// The version of the line format described above.
-    public static let formatVersion = 1
-
     /// The canonical text of `fills`, in the order given.
     public static func canonicalText(_ fills: [BacktestFill]) -> String {
         var text = ""

@@ -54,8 +54,7 @@ final class LiveDesk: StrategyDesk {
     }
 
     func contracts(underlying: String, exchange: String) -> [Instrument] {
-        let name = underlying.uppercased()
-        return hub.directory.instruments.filter { $0.underlying == name && $0.exchange.rawValue == exchange }
+        hub.directory.contracts(underlying: underlying, exchange: exchange)
     }
 
     func query(_ sql: String, maxRows: Int) throws -> QueryResult {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-public import Broker
+import Broker
 public import Core
 import Foundation
 public import Logging
@@ -188,7 +188,7 @@ public final class StrategyHost: MarketDataListener, Sendable {
         let wanted = running.withLock { map -> [Int64: SubscriptionMode]? in
             guard var entry = map[strategyID] else {
                 // Traded from on_start, before the run is registered: picked up at registration.
-                earlyDemand.withLock { $0[strategyID, default: []].insert(instrument.id) }
+                earlyDemand.withLock { _ = $0[strategyID, default: []].insert(instrument.id) }
                 return nil
             }
             if !entry.instrumentIDs.contains(instrument.id) { entry.extraInstrumentIDs.insert(instrument.id) }

@@ -25,7 +25,8 @@ public struct StrategyLaunch: Sendable {
     public var budget: LuaBudget
 
     public init(
-        strategyID: Int64, runID: Int64, userID: Int64, accountID: Int64, mode: String, source: String, chunkName: String, parameters: [String: LuaValue],
+        strategyID: Int64, runID: Int64, userID: Int64, accountID: Int64, mode: String, source: String, chunkName: String,
+        parameters: [String: LuaValue],
         stateJSON: String, route: any OrderRoute, mirrorRoutes: [any OrderRoute] = [], history: [StrategySymbol: [Bar]] = [:],
         budget: LuaBudget = LuaBudget(time: .milliseconds(500))
     ) {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-public import Schema
+import Schema
 
 /// Where a running strategy's record goes: its logs, risk events, state and how its run ended.
 /// The server implements it on the hub; tests may keep it in memory.

@@ -3,7 +3,9 @@ public import Core
 
 /// The closed bars of one symbol and timeframe, as columns, for `ctx.bars` and the indicators.
 ///
-/// Append-only. A class, so the hot path reads it without copying six arrays. A backtest may ``preload(_:)`` the whole series and then ``reveal(through:)`` it
+/// Bars are appended in time order (a live series drops its oldest past ``capacity``). A class, so
+/// the hot path reads it without copying six arrays. A backtest may ``preload(_:)`` the whole
+/// series and then ``reveal(through:)`` it
 /// bar by bar: the script sees only the revealed prefix, while the indicator cache computes each
 /// indicator once over all bars — every indicator is causal (a value depends only on bars up to
 /// its own), so the value at a revealed index equals what a live run computes on that prefix.

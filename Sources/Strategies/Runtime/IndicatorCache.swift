@@ -5,8 +5,9 @@ import Indicators
 /// Indicator outputs per series and parameters, computed by the `Indicators` module (TA-Lib exact)
 /// over a whole ``BarSeries`` and reused until the series changes.
 ///
-/// Live, a series changes once per closed bar, so each indicator is computed once per bar; in a
-/// backtest the series is preloaded, so each indicator is computed once per run.
+/// Live, and in a backtest over ticks (bars are built as they close), a series changes once per
+/// closed bar, so each indicator is computed once per bar; in a backtest over bars the series is
+/// preloaded, so each indicator is computed once per run.
 struct IndicatorCache {
     struct Key: Hashable {
         var series: Int
@@ -27,10 +28,13 @@ struct IndicatorCache {
     /// The outputs for `key`, computing them with `compute` when the series changed since.
     mutating func outputs(for key: Key, series: BarSeries, compute: (BarSeries) throws -> [[Double]]) rethrows -> [[Double]] {
         if let entry = entries[key], entry.generation == series.generation { return entry.outputs }
+        // A script looping over many periods must not grow the cache without end (it lives outside
+        // the VM's memory cap): past the bound it starts over.
+        if entries.count >= Self.maxEntries { entries.removeAll(keepingCapacity: true) }
         let outputs = try compute(series)
         entries[key] = Entry(generation: series.generation, outputs: outputs)
         return outputs
     }
 
-    mutating func removeAll() { entries.removeAll() }
+    static let maxEntries = 256
 }

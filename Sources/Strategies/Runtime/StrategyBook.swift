@@ -14,7 +14,6 @@ public struct StrategyBook: Sendable {
         /// The best price since the position opened (highest for a long, lowest for a short), for
         /// trailing exits.
         public var bestPrice: Double = 0
-        public var openedAtNanos: Int64 = 0
 
         public func unrealizedPnL(at price: Double) -> Double {
             quantity == 0 ? 0 : (price - averagePrice) * Double(quantity)
@@ -44,11 +43,6 @@ public struct StrategyBook: Sendable {
         return false
     }
 
-    /// Seeds a position (a live run resuming the hub's strategy position).
-    public mutating func restore(_ position: Position) {
-        positions[position.symbol] = position
-    }
-
     /// Applies a fill with the average-cost method: adding to a position averages its price; reducing
     /// realizes against it; crossing through zero realizes the closed part and opens the rest at the
     /// fill price.
@@ -61,7 +55,6 @@ public struct StrategyBook: Sendable {
             position.averagePrice = (position.averagePrice * Double(abs(current)) + price * Double(abs(signed))) / Double(abs(total))
             if current == 0 {
                 position.bestPrice = price
-                position.openedAtNanos = timeNanos
             }
             position.quantity = total
         } else {
@@ -75,7 +68,6 @@ public struct StrategyBook: Sendable {
             } else if (position.quantity > 0) != (current > 0) {
                 position.averagePrice = price
                 position.bestPrice = price
-                position.openedAtNanos = timeNanos
             }
         }
         positions[symbol] = position

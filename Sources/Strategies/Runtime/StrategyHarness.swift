@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 
 /// The Lua side of the runtime: builds `ctx` once from the Swift functions and calls the script's
-/// callbacks with it. Events cross as scalars and the event table is built in Lua, which is far
-/// cheaper than copying a Swift dictionary into Lua on every tick.
+/// callbacks with it. Ticks and bars cross as scalars and their tables are built in Lua, which is far
+/// cheaper than copying a Swift dictionary into Lua on every tick; the rarer order, fill and exit
+/// events cross as tables.
 enum StrategyHarness {
     static let name = "=realalgo-harness"
 

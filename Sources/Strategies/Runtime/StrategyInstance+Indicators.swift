@@ -4,8 +4,9 @@ import Indicators
 import LuaBridge
 
 /// The indicators of `ctx`, computed by the `Indicators` module (TA-Lib exact) over the closed bars
-/// of the strategy's timeframe. Each returns its latest value and the one before (nil while the
-/// indicator is still warming up), so a cross is `ctx.crossover(fast, fast_prev, slow, slow_prev)`.
+/// of the strategy's timeframe. A one-line indicator returns its latest value and the one before
+/// (nil while it is still warming up), so a cross is `ctx.crossover(fast, fast_prev, slow, slow_prev)`;
+/// a multi-line one (MACD, Bollinger Bands, stochastic, Supertrend) returns the latest value of each line.
 extension StrategyInstance {
     func indicatorFunctions() -> [(String, LuaFunction)] {
         [
@@ -89,16 +90,16 @@ extension StrategyInstance {
 
     /// `ctx.NAME([symbol,] period… [, source])` for a one-line indicator: latest, previous.
     private func single(
-        _ name: String, _ values: [LuaValue], defaults: [Int]? = nil, compute: @escaping (BarSeries, Source, [Int]) throws -> [Double]
+        _ name: String, _ values: [LuaValue], defaults: [Int]? = nil, compute: (BarSeries, Source, [Int]) throws -> [Double]
     ) throws -> [LuaValue] {
         try multiple(name, values, defaults: (defaults ?? []).map(Double.init), multipliers: [], required: defaults == nil ? 1 : 0) {
             series, source, numbers in
             [try compute(series, source, numbers.map { Int($0) })]
-        }.prefix(2).map { $0 }
+        }
     }
 
     private func multiple(
-        _ name: String, _ values: [LuaValue], defaults: [Int], compute: @escaping (BarSeries, Source, [Int]) throws -> [[Double]]
+        _ name: String, _ values: [LuaValue], defaults: [Int], compute: (BarSeries, Source, [Int]) throws -> [[Double]]
     ) throws -> [LuaValue] {
         try multiple(name, values, defaults: defaults.map(Double.init), multipliers: []) { series, source, numbers in
             try compute(series, source, numbers.map { Int($0) })
@@ -109,7 +110,7 @@ extension StrategyInstance {
     /// latest value of each output line; a single-line indicator also returns its previous value.
     private func multiple(
         _ name: String, _ values: [LuaValue], defaults: [Double], multipliers: Set<Int>, required: Int = 0,
-        compute: @escaping (BarSeries, Source, [Double]) throws -> [[Double]]
+        compute: (BarSeries, Source, [Double]) throws -> [[Double]]
     ) throws -> [LuaValue] {
         let arguments = LuaArguments("ctx.\(name)", values)
         var index = 0

@@ -175,7 +175,9 @@ extension StrategyInstance {
     public func fireDueTimers() throws {
         guard !timers.isEmpty, let harness else { return }
         let now = desk.nowNanos
-        while let (name, timer) = timers.filter({ $0.value.dueNanos <= now }).min(by: { ($0.value.dueNanos, $0.key) < ($1.value.dueNanos, $1.key) }) {
+        while let (name, timer) = timers.lazy.filter({ $0.value.dueNanos <= now }).min(by: {
+            ($0.value.dueNanos, $0.key) < ($1.value.dueNanos, $1.key)
+        }) {
             if let interval = timer.intervalNanos {
                 var next = timer.dueNanos + interval
                 if next <= now { next = now + interval - (now - timer.dueNanos) % interval }
@@ -188,5 +190,5 @@ extension StrategyInstance {
     }
 
     /// When the next timer is due, for a driver that sleeps between events.
-    public var nextTimerDueNanos: Int64? { timers.values.map(\.dueNanos).min() }
+    public var nextTimerDueNanos: Int64? { timers.values.lazy.map(\.dueNanos).min() }
 }

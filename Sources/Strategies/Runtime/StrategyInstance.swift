@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-public import Core
+import Core
 public import LuaBridge
 
 /// One strategy file loaded into its own ``LuaVM``, with its `ctx`, its book and its outboxes.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 public import Core
-public import LuaBridge
+import LuaBridge
 
 /// One declared leg: a contract chosen relative to its underlying when the leg is entered.
 ///
