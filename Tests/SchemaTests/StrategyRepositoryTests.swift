@@ -203,7 +203,7 @@ struct StrategyRepositoryTests {
             try await store.strategies.saveState(strategyID: id, stateJSON: #"{"last":1}"#)
             let record = try #require(try await store.strategies.strategy(id: id, userID: users.alice))
             #expect(record.liveEnabled && !record.isActive && record.paramsJSON == #"{"slow":21}"# && record.stateJSON == #"{"last":1}"#)
-            #expect(record.updatedAt > "2026")
+            #expect(record.updatedAt > "2000-01-01T00:00:00.000Z", "saving the state moved updated_at on")
             #expect(
                 try await store.scalar("SELECT details FROM audit_log WHERE action = 'strategy.live_enabled'", as: String.self)
                     == #"{"live_enabled":true}"#)

@@ -179,7 +179,6 @@ struct StrategyRunRepositoryTests {
                 events.map(\.id) == ["risk:2", "run:2:start", "run:1:end", "log:3", "log:2", "risk:1", "run:1:start"])
             #expect(events.map(\.kind) == ["trade_cap", "run_started", "run_failed", "log_error", "log_warn", "stop_loss", "run_started"])
             #expect(events.map(\.severity) == [.warn, .info, .critical, .critical, .warn, .critical, .info])
-            #expect(Set(events.map(\.id)).count == events.count)
             let stop = try #require(events.first { $0.id == "risk:1" })
             #expect(stop.legID == 1 && stop.runID == 1 && stop.message.hasPrefix("stop_loss: close_leg"))
             let payload = try JSONSerialization.jsonObject(with: Data(stop.payloadJSON.utf8)) as? [String: Any]

@@ -109,9 +109,12 @@ struct StrategySourceSchemaTests {
                 """
                 INSERT INTO backtest_runs (id, user_id, strategy_name, source_sha256, data_source, initial_capital, trade_count, net_pnl,
                                            max_drawdown, trades_sha256)
-                VALUES (1, NULL, 'cli', '\(Self.hash)', '/tmp/bars.csv', 5000, 0, 0, 0, '\(Self.hash)');
+                VALUES (1, NULL, 'cli', '\(Self.hash)', '/tmp/bars.csv', 5000, 1, 0, 0, '\(Self.hash)');
+                INSERT INTO backtest_trades (run_id, seq, traded_at, exchange, symbol, action, quantity, price, position_after, realized_pnl)
+                VALUES (1, 1, '2026-01-02T09:16:00.000Z', 'NSE', 'SBIN', 'BUY', 1, 100, 1, 0);
                 """)
-            #expect(try await store.scalar("SELECT count(*) FROM backtest_trades WHERE run_id = 1", as: Int.self) == 0)
+            // Only the new run's own trade: none of the deleted run's came back.
+            #expect(try await store.scalar("SELECT count(*) FROM backtest_trades WHERE run_id = 1", as: Int.self) == 1)
         }
     }
 
