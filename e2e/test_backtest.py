@@ -108,11 +108,18 @@ def test_bad_input_fails_clearly_and_stores_nothing(hub, tmp_path):
     fields[4] = "12x.5"
     lines[6] = ",".join(fields)
     bad_row.write_text("\n".join(lines) + "\n")
+    huge_volume = tmp_path / "huge.csv"
+    lines = hub.bars.read_text().splitlines()[:10]
+    fields = lines[3].split(",")
+    fields[5] = "1e19"
+    lines[3] = ",".join(fields)
+    huge_volume.write_text("\n".join(lines) + "\n")
     cases = [
         ((tmp_path / "missing.lua", "--data", hub.bars), ["missing.lua", "cannot be read"]),
         ((EMA, "--data", tmp_path / "missing.csv", "--symbols", "NSE:SBIN"), ["missing.csv", "cannot be read"]),
         ((syntax, "--data", hub.bars), ["broken.lua:4:", "unexpected symbol near 'then'"]),
         ((EMA, "--data", bad_row, "--symbols", "NSE:SBIN"), ['bad.csv: line 7, column 5 (close): must be a positive number (got "12x.5")']),
+        ((EMA, "--data", huge_volume, "--symbols", "NSE:SBIN"), ['huge.csv: line 4, column 6 (volume): must be a whole number, 0 or more (got "1e19")']),
         ((EMA, "--data", hub.bars, "--symbols", "NSE:SBIN", "--param", "nosuch=3"), ["params.nosuch: the strategy declares no such param"]),
         ((EMA, "--data", hub.bars, "--symbols", "NSE:SBIN", "--param", "fast=1"), ["params.fast: must be at least 2 (got 1)"]),
         ((EMA, "--data", hub.bars, "--symbols", "NSE:SBIN", "--param", "fast"), ["fast: expected name=value"]),

@@ -63,10 +63,11 @@ public enum BacktestBarsCSV {
             var v: Int64 = 0
             if let volume {
                 let field = text(volume)
-                guard field.isEmpty || Double(field).map({ $0 >= 0 && $0.isFinite }) == true else {
-                    throw BacktestError("\(at(volume)): must be 0 or more (got \"\(field)\")")
+                // Whole or not, a volume must fit an Int64: `1e19` is refused, not a crash.
+                guard let volume = field.isEmpty ? 0 : Double(field).flatMap({ $0 >= 0 ? Int64(exactly: $0.rounded(.down)) : nil }) else {
+                    throw BacktestError("\(at(volume)): must be a whole number, 0 or more (got \"\(field)\")")
                 }
-                v = Int64(Double(field) ?? 0)
+                v = volume
             }
             var symbol = defaultSymbol
             if let symbolColumn {
