@@ -116,20 +116,24 @@ def test_live_sandbox_orders_are_the_backtest_trades(replayed, name):
 
 # MARK: - The short straddle: legs, timers and option prices, live and backtested
 
-STRADDLE_PARAMS = {"entry_hhmm": 920, "exit_hhmm": 940, "lots": 1}
+STRADDLE_PARAMS = {"entry_hhmm": 920, "exit_hhmm": 930, "lots": 1}
+# The straddle enters and exits on its timer, at a minute, ten seconds of data before the next
+# prices; both legs' orders must fill before them. At ×10 that is a second of wall time, which a
+# loaded machine needs (at ×30 the second leg's close sometimes met the next tick).
+STRADDLE_SPEED = 10
 
 
 @pytest.fixture(scope="module")
 def straddle(tmp_path_factory):
-    """The short straddle over 09:15–09:45 of NIFTY and its options (the calm day of
-    test_strategy_examples, cut short): entered at 09:20 by its one-second timer, closed at 09:40."""
+    """The short straddle over 09:15–09:32 of NIFTY and its options (the calm day of
+    test_strategy_examples, cut short): entered at 09:20 by its one-second timer, closed at 09:30."""
     root = tmp_path_factory.mktemp("parity-straddle")
     data_dir = root / "data"
     run("migrate", data_dir=data_dir)
     key = create_user_with_key(data_dir, "straddler")
     day, _ = strategy_ticks.straddle_date(data_dir)
     rows, _ = strategy_ticks.nifty_straddle_day(day, strategy_ticks.nifty_contracts(data_dir), scenario="calm")
-    ticks = strategy_ticks.write(root / "straddle.csv", [row for row in rows if row["timestamp"][11:16] < "09:45"])
+    ticks = strategy_ticks.write(root / "straddle.csv", [row for row in rows if row["timestamp"][11:16] < "09:32"])
     params = [flag for name, value in STRADDLE_PARAMS.items() for flag in ("--param", f"{name}={value}")]
     report = json.loads(run("backtest", ROOT / "strategies" / "short_straddle.lua", "--data", ticks, "--always-open", "--json", "--no-store",
                             "--trades", root / "trades.csv", *params, data_dir=data_dir).stdout)
@@ -137,7 +141,7 @@ def straddle(tmp_path_factory):
         expected = list(csv.DictReader(file))
     empty = root / "strategies"
     empty.mkdir()
-    server = start_server(data_dir, "--feed", "replay", "--replay-file", ticks, "--replay-speed", SPEED, "--always-open",
+    server = start_server(data_dir, "--feed", "replay", "--replay-file", ticks, "--replay-speed", STRADDLE_SPEED, "--always-open",
                           "--strategies-dir", empty)
     try:
         sid = post(server, key, "strategy/create", source=(ROOT / "strategies" / "short_straddle.lua").read_text())["data"]["id"]
